@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# netkit's one entry point for building, touring and testing on a fresh Debian 12 machine.
+#   ./build.sh tour          build (release) and run `netkit tour`
+#   ./build.sh test [PRESET] build and run the whole test suite (preset: release, asan, tsan, debug)
+# Missing Debian packages are installed first (apt-get, only those that are missing).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(cmake g++ ninja-build ccache python3 libgtest-dev libgmock-dev libbenchmark-dev
+          libcli11-dev nlohmann-json3-dev iproute2)
+
+ensure_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "build.sh: installing missing packages: ${missing[*]}" >&2
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+configure_and_build() {
+  local preset=$1
+  shift
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$(nproc)" "$@"
+}
+
+cmd=${1:-}
+case "$cmd" in
+  tour)
+    ensure_packages
+    configure_and_build release --target netkit_app
+    exec build/release/apps/netkit/netkit tour
+    ;;
+  test)
+    preset=${2:-release}
+    ensure_packages
+    configure_and_build "$preset"
+    ctest --preset "$preset" -j "$(nproc)"
+    ;;
+  *)
+    sed -n '2,5p' "$0" >&2
+    exit 2
+    ;;
+esac
