@@ -16,7 +16,10 @@ INCLUDE = re.compile(r'#\s*include\s+"netkit/([^"]+)"')
 
 def layer_of(rel: str) -> str:
     parts = rel.split("/")
-    return parts[0] if len(parts) > 1 else ""
+    if len(parts) > 1:
+        return parts[0]
+    stem = parts[0].rsplit(".", 1)[0]  # umbrella headers (netkit/socket.hpp) belong to their layer
+    return stem if stem in RANK else ""
 
 
 def main() -> int:
