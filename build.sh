@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(cmake g++ ninja-build ccache python3 libgtest-dev libgmock-dev libbenchmark-dev
-          libcli11-dev nlohmann-json3-dev iproute2)
+          libcli11-dev nlohmann-json3-dev iproute2 pkgconf)
 
 ensure_packages() {
   local missing=()
