@@ -53,7 +53,7 @@ socket::socket(int family, int type, int proto) {
   fd_ = fd;
   family_ = family;
   type_ = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  proto_ = proto != 0 ? proto : get_int_option(fd, SOL_SOCKET, SO_PROTOCOL);
+  proto_ = proto;  // as passed, like Python (adopt() asks the kernel instead)
   settimeout((type & SOCK_NONBLOCK) ? timeout_t(seconds_f(0)) : getdefaulttimeout());
 }
 
