@@ -1,0 +1,355 @@
+"""Helpers shared by the interop scripts in tests/interop/ (not a test itself: its name starts
+with '_', so ctest skips it).
+
+Every script runs a seed program (python3 -u) and its C++ twin and compares what they print.
+Rules these helpers enforce: every subprocess has a timeout, servers bind loopback on a free
+port, readiness is a line the server prints (never a sleep), every process started is killed
+and reaped.
+
+Other scripts may add functions here; existing ones keep their behaviour.
+"""
+
+import argparse
+import ctypes
+import difflib
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+SKIP = 77  # ctest's SKIP_RETURN_CODE for these scripts
+
+# Bounds on how long anything may take (seconds).
+RUN_TIMEOUT = 20.0
+READY_TIMEOUT = 10.0
+STOP_TIMEOUT = 5.0
+
+
+def parse_args(argv=None, extra=None):
+    """The arguments every interop script takes: --examples DIR --seeds DIR --app PATH.
+
+    `extra(parser)` may add more."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--examples', required=True, help='directory of the built C++ twins')
+    parser.add_argument('--seeds', required=True, help='directory of the seed programs (.py)')
+    parser.add_argument('--app', default='none', help="the netkit binary, or 'none'")
+    if extra:
+        extra(parser)
+    args = parser.parse_args(argv)
+    # Programs are also started from other working directories (Unix socket tests).
+    args.examples = os.path.abspath(args.examples)
+    args.seeds = os.path.abspath(args.seeds)
+    return args
+
+
+def python_cmd(seeds, name, *args):
+    """The command line that runs seed program `name` (without .py), unbuffered."""
+    return [sys.executable, '-u', os.path.join(seeds, name + '.py'), *map(str, args)]
+
+
+def cpp_cmd(examples, name, *args):
+    """The command line that runs the C++ twin `name`."""
+    return [os.path.join(examples, name), *map(str, args)]
+
+
+def free_port(kind=socket.SOCK_STREAM, host='127.0.0.1'):
+    """A port the kernel considers free on `host` right now (bind port 0, read it, close)."""
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(host, port, timeout=READY_TIMEOUT):
+    """Polls a TCP connect to (host, port) until it succeeds or `timeout` passes. Note that the
+    probe connection is itself seen by the server (and appears in an echo server's transcript).
+    Returns True when it connected."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=1.0):
+                return True
+        except OSError:
+            # A refused loopback connect fails at once: back off briefly between polls.
+            time.sleep(0.02)
+    return False
+
+
+class Result:
+    """What a finished process printed: returncode, stdout, stderr (text)."""
+
+    def __init__(self, cmd, returncode, stdout, stderr):
+        self.cmd = cmd
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def last_stderr_line(self):
+        lines = [line for line in self.stderr.splitlines() if line.strip()]
+        return lines[-1] if lines else ''
+
+    def __repr__(self):
+        return 'Result(%r, rc=%r)' % (self.cmd, self.returncode)
+
+
+def run(cmd, timeout=RUN_TIMEOUT, cwd=None, stdin_text=None):
+    """Runs cmd to completion (killed after `timeout`) and returns a Result; a timeout gives
+    returncode None with what was printed so far."""
+    try:
+        done = subprocess.run(cmd, input=stdin_text, capture_output=True, text=True,
+                              timeout=timeout, cwd=cwd, errors='backslashreplace')
+        return Result(cmd, done.returncode, done.stdout, done.stderr)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors='backslashreplace') if isinstance(e.stdout, bytes) else (
+            e.stdout or '')
+        err = e.stderr.decode(errors='backslashreplace') if isinstance(e.stderr, bytes) else (
+            e.stderr or '')
+        return Result(cmd, None, out, err + '\n[killed after %.0f s]' % timeout)
+
+
+class Server:
+    """A long-running program whose stdout lines are collected as they arrive, so a test can
+    wait for a line (readiness) and then stop the program with SIGTERM and keep its transcript.
+
+    Use as a context manager: the process is always killed and reaped on exit."""
+
+    def __init__(self, cmd, cwd=None):
+        self.cmd = cmd
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, cwd=cwd)
+        self._lines = []
+        self._stderr = []
+        self._cond = threading.Condition()
+        self._eof = False
+        self._readers = [
+            threading.Thread(target=self._read_stdout, daemon=True),
+            threading.Thread(target=self._read_stderr, daemon=True),
+        ]
+        for t in self._readers:
+            t.start()
+
+    def _read_stdout(self):
+        for raw in self.proc.stdout:
+            with self._cond:
+                self._lines.append(raw.decode(errors='backslashreplace').rstrip('\n'))
+                self._cond.notify_all()
+        with self._cond:
+            self._eof = True
+            self._cond.notify_all()
+
+    def _read_stderr(self):
+        for raw in self.proc.stderr:
+            self._stderr.append(raw.decode(errors='backslashreplace'))
+
+    def wait_for_line(self, predicate, count=1, timeout=READY_TIMEOUT):
+        """Waits until `count` stdout lines satisfy predicate (a str is an exact match).
+        Returns False if the program ended or `timeout` passed first."""
+        if isinstance(predicate, str):
+            text = predicate
+            predicate = lambda line: line == text  # noqa: E731
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                if sum(1 for line in self._lines if predicate(line)) >= count:
+                    return True
+                left = deadline - time.monotonic()
+                if self._eof or left <= 0:
+                    return False
+                self._cond.wait(left)
+
+    def stop(self):
+        """SIGTERM (then SIGKILL if needed), reap, and return a Result with the transcript."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(STOP_TIMEOUT)
+        for t in self._readers:
+            t.join(STOP_TIMEOUT)
+        with self._cond:
+            stdout = ''.join(line + '\n' for line in self._lines)
+        return Result(self.cmd, self.proc.returncode, stdout, ''.join(self._stderr))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pass
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream:
+                stream.close()
+        return False
+
+
+def start_server(make_cmd, ready_line, make_port=free_port, attempts=5, cwd=None):
+    """Starts the server `make_cmd(port)` on a free port and waits for its ready line.
+
+    A free port can be taken between the moment it is found and the server's bind: when the
+    server dies before it is ready with 'Address already in use', another port is tried.
+    Returns (server, port); raises RuntimeError with the server's output otherwise."""
+    last = None
+    for _ in range(attempts):
+        port = make_port()
+        server = Server(make_cmd(port), cwd=cwd)
+        if server.wait_for_line(ready_line):
+            return server, port
+        result = server.stop()
+        server.__exit__(None, None, None)
+        last = result
+        if 'Address already in use' not in result.stderr:
+            break
+    raise RuntimeError('server %r never became ready (rc=%r)\nstdout:\n%s\nstderr:\n%s' % (
+        last.cmd, last.returncode, last.stdout, last.stderr))
+
+
+def normalise_ports(text, ports=()):
+    """Replaces what varies between runs: the given port numbers by PORT, and the port in every
+    printed address tuple ('host', 12345) by N."""
+    for port in ports:
+        text = re.sub(r'\b%d\b' % port, 'PORT', text)
+    return re.sub(r"(\('[^']*', )\d+", r'\1N', text)
+
+
+def diff(expected, actual, expected_label='python', actual_label='c++'):
+    """A unified diff of two transcripts, '' when they are equal."""
+    if expected == actual:
+        return ''
+    return ''.join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                        expected_label, actual_label))
+
+
+class Checker:
+    """Collects check results and prints a readable report; exit() returns 0 or 1."""
+
+    def __init__(self):
+        self.failures = []
+        self.passed = 0
+
+    def equal(self, what, expected, actual, expected_label='python', actual_label='c++'):
+        d = diff(expected, actual, expected_label, actual_label)
+        if d:
+            self.fail(what, d)
+        else:
+            self.ok(what)
+        return not d
+
+    def true(self, what, condition, detail=''):
+        if condition:
+            self.ok(what)
+        else:
+            self.fail(what, detail)
+        return condition
+
+    def ok(self, what):
+        self.passed += 1
+        print('ok    ' + what, flush=True)
+
+    def fail(self, what, detail=''):
+        self.failures.append(what)
+        print('FAIL  ' + what, flush=True)
+        if detail:
+            print('      ' + detail.rstrip('\n').replace('\n', '\n      '), flush=True)
+
+    def exit_code(self):
+        print('%d passed, %d failed' % (self.passed, len(self.failures)), flush=True)
+        for what in self.failures:
+            print('  failed: ' + what, flush=True)
+        return 1 if self.failures else 0
+
+
+def require_programs(examples, names):
+    """The C++ twins among `names` that are not built (empty when all are there)."""
+    return [n for n in names if not os.access(os.path.join(examples, n), os.X_OK)]
+
+
+def set_child_subreaper():
+    """Makes this process the reaper of orphaned descendants (PR_SET_CHILD_SUBREAPER), so a
+    test can see a child that a program left behind. Returns False where it is not allowed."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def reap_orphans(timeout=STOP_TIMEOUT):
+    """Waits (bounded) for every remaining child of this process; returns their pids."""
+    pids = []
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return pids
+        if pid:
+            pids.append(pid)
+            continue
+        if time.monotonic() >= deadline:
+            return pids
+        time.sleep(0.01)
+
+
+def netns_unavailable_reason():
+    """Why a private network namespace cannot be made here ('' when `unshare -n` works)."""
+    if shutil.which('unshare') is None:
+        return 'unshare(1) is not installed'
+    if shutil.which('ip') is None:
+        return 'ip(8) is not installed'
+    try:
+        done = subprocess.run(['unshare', '-n', 'true'], capture_output=True, text=True,
+                              timeout=10)
+    except subprocess.TimeoutExpired:
+        return '`unshare -n true` did not finish in 10 s'
+    if done.returncode != 0:
+        return '`unshare -n true` failed (rc=%d): %s' % (done.returncode, done.stderr.strip())
+    return ''
+
+
+INSIDE_NETNS_FLAG = '--inside-private-netns'
+
+
+def reexec_in_private_netns(multicast=False, timeout=110):
+    """Runs this script again inside a new network namespace holding only `lo` (set up, and
+    with multicast on and the route 224.0.0.0/4 via lo when `multicast`), so nothing it does
+    can reach another machine. Call it first thing in main(): inside the namespace it returns
+    True (and the caller carries on); outside it never returns (exits with the inner status,
+    or 77 with the reason when a namespace cannot be made)."""
+    if INSIDE_NETNS_FLAG in sys.argv:
+        sys.argv.remove(INSIDE_NETNS_FLAG)
+        setup = [['ip', 'link', 'set', 'lo', 'up']]
+        if multicast:
+            setup = [['ip', 'link', 'set', 'lo', 'up', 'multicast', 'on'],
+                     ['ip', 'route', 'add', '224.0.0.0/4', 'dev', 'lo']]
+        for cmd in setup:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
+            if done.returncode != 0:
+                print('SKIP: `%s` failed in the private namespace: %s' % (
+                    ' '.join(cmd), done.stderr.strip()), flush=True)
+                sys.exit(SKIP)
+        return True
+    reason = netns_unavailable_reason()
+    if reason:
+        print('SKIP: this test runs only inside a private network namespace, and %s' % reason,
+              flush=True)
+        sys.exit(SKIP)
+    cmd = ['unshare', '-n', '--', sys.executable, '-u', os.path.abspath(sys.argv[0]),
+           INSIDE_NETNS_FLAG, *sys.argv[1:]]
+    try:
+        done = subprocess.run(cmd, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        print('FAIL: the run inside the private namespace took more than %d s' % timeout,
+              flush=True)
+        sys.exit(1)
+    sys.exit(done.returncode)
