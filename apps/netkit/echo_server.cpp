@@ -1,0 +1,435 @@
+// apps/netkit/echo_server.cpp — `netkit echo-server`: an echo server over TCP, UDP or a Unix
+// stream socket, in one of several concurrency models, stopped cleanly by SIGINT/SIGTERM.
+//
+// Models available in this layer (the others of SPEC.md come with select/socketserver/reactor):
+//   blocking  one client at a time, in the main thread
+//   thread    a thread per connection (--threads N: a fixed pool of N accepting threads);
+//             UDP: N receiving threads (default 1)
+//   fork      a process per connection (UDP: per datagram, as socketserver's ForkingUDPServer);
+//             children are reaped as they exit and killed with SIGTERM when the server stops
+// Every wait is a poll() that also watches the stop pipe (signals.hpp), so a signal ends the
+// server promptly even while clients are connected; sockets are non-blocking for that reason.
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <iostream>
+#include <list>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <netdb.h>  // AI_* flags: netkit/socket/resolver.hpp does not export them
+
+#include "command.hpp"
+#include "netkit/socket.hpp"
+#include "signals.hpp"
+
+namespace netkit::app {
+namespace {
+
+constexpr int default_port = 10000;  // the seeds' echo port
+constexpr std::size_t buffer_size = 65536;
+
+constexpr std::array available_models = {"blocking", "thread", "fork"};
+constexpr std::array later_models = {
+    "select", "poll", "epoll", "selectors", "socketserver-threading", "socketserver-forking",
+    "reactor"};
+
+struct server_options {
+  bool tcp = false;
+  bool udp = false;
+  std::string unix_path;
+  std::string bind = "127.0.0.1";
+  int port = default_port;
+  std::string model = "thread";
+  int threads = 0;
+};
+
+bool is_would_block(std::error_code ec) { return ec == netkit::errc::would_block; }
+
+void report(std::string_view what, std::error_code ec) {
+  std::cerr << "netkit echo-server: " << what << ": " << netkit::python_message(ec) << '\n';
+}
+
+// Waits until fd is ready for `events` or the server stops; false on stop.
+bool wait_for(int fd, short events, const stop_signal& stop) {
+  pollfd fds[2] = {{fd, events, 0}, {stop.fd(), POLLIN, 0}};
+  for (;;) {
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      throw std::system_error(errno, std::system_category(), "poll");
+    }
+    if (fds[1].revents != 0) return false;
+    if (fds[0].revents != 0) return true;
+  }
+}
+
+// sendall on a non-blocking socket that gives up when the server stops: a client that never
+// reads must not keep the server from exiting.
+bool send_all(netkit::socket& conn, bytes_view data, const stop_signal& stop) {
+  while (!data.empty()) {
+    std::error_code ec;
+    std::size_t n = conn.send(data, ec);
+    if (is_would_block(ec)) {
+      if (!wait_for(conn.fileno(), POLLOUT, stop)) return false;
+      continue;
+    }
+    if (ec) return false;  // the peer went away; nothing to report for an echo
+    data.remove_prefix(n);
+  }
+  return true;
+}
+
+// Echoes one connection until the client closes it or the server stops.
+void echo_stream(netkit::socket& conn, const stop_signal& stop) {
+  conn.setblocking(false);
+  std::vector<char> buf(buffer_size);
+  while (wait_for(conn.fileno(), POLLIN, stop)) {
+    std::error_code ec;
+    std::size_t n = conn.recv_into(buf, ec);
+    if (is_would_block(ec)) continue;
+    if (ec || n == 0) return;
+    if (!send_all(conn, bytes_view(buf.data(), n), stop)) return;
+  }
+}
+
+// Echoes datagrams until the server stops; several threads may run it on one socket.
+void echo_datagrams(netkit::socket& sock, const stop_signal& stop) {
+  std::vector<char> buf(buffer_size);
+  while (wait_for(sock.fileno(), POLLIN, stop)) {
+    std::error_code ec;
+    auto [n, peer] = sock.recvfrom_into(buf, ec);
+    if (is_would_block(ec)) continue;
+    if (ec) {
+      report("recvfrom", ec);
+      continue;
+    }
+    sock.sendto(bytes_view(buf.data(), n), peer, ec);
+    if (ec && !is_would_block(ec)) report("sendto", ec);
+  }
+}
+
+// accept() on the non-blocking listener; a closed socket when there was nothing to take (another
+// pool thread was faster) or the connection failed before we got it.
+netkit::socket try_accept(netkit::socket& listener) {
+  std::error_code ec;
+  auto [conn, peer] = listener.accept(ec);
+  if (ec && !is_would_block(ec)) report("accept", ec);
+  return std::move(conn);
+}
+
+// --- models --------------------------------------------------------------------------------
+
+void serve_blocking(netkit::socket& listener, const stop_signal& stop) {
+  while (wait_for(listener.fileno(), POLLIN, stop)) {
+    auto conn = try_accept(listener);
+    if (conn.is_open()) echo_stream(conn, stop);
+  }
+}
+
+void join_all(std::vector<std::thread>& threads) {
+  for (auto& t : threads) t.join();
+}
+
+void serve_thread_pool(netkit::socket& listener, const stop_signal& stop, int threads) {
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i)
+    pool.emplace_back([&listener, &stop] {
+      try {
+        serve_blocking(listener, stop);
+      } catch (const std::exception& e) {
+        std::cerr << "netkit echo-server: " << e.what() << '\n';
+      }
+    });
+  join_all(pool);
+}
+
+void serve_thread_per_connection(netkit::socket& listener, const stop_signal& stop) {
+  struct worker {
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+  std::list<worker> workers;  // a list: a running thread holds a reference to its `done`
+  auto reap = [&workers](bool all) {
+    for (auto it = workers.begin(); it != workers.end();) {
+      if (all || it->done.load()) {
+        it->thread.join();
+        it = workers.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  };
+  while (wait_for(listener.fileno(), POLLIN, stop)) {
+    auto conn = try_accept(listener);
+    reap(false);
+    if (!conn.is_open()) continue;
+    auto& w = workers.emplace_back();
+    w.thread = std::thread([c = std::move(conn), &stop, &done = w.done]() mutable {
+      try {
+        echo_stream(c, stop);
+      } catch (const std::exception& e) {
+        std::cerr << "netkit echo-server: " << e.what() << '\n';
+      }
+      c.close();
+      done.store(true);
+    });
+  }
+  reap(true);  // every worker sees the stop pipe too, so this is prompt
+}
+
+void serve_datagram_threads(netkit::socket& sock, const stop_signal& stop, int threads) {
+  std::vector<std::thread> pool;
+  for (int i = 0; i < std::max(threads, 1); ++i)
+    pool.emplace_back([&sock, &stop] { echo_datagrams(sock, stop); });
+  join_all(pool);
+}
+
+// Forks with the stop signals blocked, so that a child never runs the parent's handler (which
+// would write to the parent's stop pipe) and a SIGTERM sent to it early is only delivered
+// after it has restored the default action.
+template <class Child>
+pid_t fork_child(Child&& child_body) {
+  sigset_t block, old;
+  sigemptyset(&block);
+  for (int signo : {SIGINT, SIGTERM, SIGCHLD}) sigaddset(&block, signo);
+  ::sigprocmask(SIG_BLOCK, &block, &old);
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    reset_signals_in_child();
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    // If the server dies without stopping us (SIGKILL), go with it.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(0);
+    int status = 0;
+    try {
+      child_body();
+    } catch (...) {
+      status = 1;
+    }
+    ::_exit(status);
+  }
+  const int saved = errno;
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  if (pid < 0) report("fork", std::error_code(saved, std::system_category()));
+  return pid;
+}
+
+class children {
+ public:
+  void add(pid_t pid) { pids_.insert(pid); }
+  // Collects every child that has exited, without waiting.
+  void reap() {
+    for (auto it = pids_.begin(); it != pids_.end();) {
+      if (::waitpid(*it, nullptr, WNOHANG) == *it)
+        it = pids_.erase(it);
+      else
+        ++it;
+    }
+  }
+  // SIGTERM to every child still running, then wait for each: no orphan outlives the server.
+  void kill_all() {
+    for (pid_t pid : pids_) ::kill(pid, SIGTERM);
+    for (pid_t pid : pids_)
+      while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    pids_.clear();
+  }
+
+ private:
+  std::set<pid_t> pids_;
+};
+
+// The fork model's main loop: waits for `sock`, the stop pipe and SIGCHLD; `on_ready` handles
+// one readiness of sock (accepts and forks, or receives and forks).
+template <class OnReady>
+void serve_forking(netkit::socket& sock, const stop_signal& stop, OnReady on_ready) {
+  child_signal chld;
+  children kids;
+  pollfd fds[3] = {{sock.fileno(), POLLIN, 0}, {stop.fd(), POLLIN, 0}, {chld.fd(), POLLIN, 0}};
+  for (;;) {
+    if (::poll(fds, 3, -1) < 0) {
+      if (errno == EINTR) continue;
+      throw std::system_error(errno, std::system_category(), "poll");
+    }
+    if (fds[1].revents != 0) break;
+    if (fds[2].revents != 0) {
+      chld.drain();
+      kids.reap();
+    }
+    if (fds[0].revents != 0) {
+      pid_t pid = on_ready();
+      if (pid > 0) kids.add(pid);
+    }
+  }
+  kids.kill_all();
+}
+
+void serve_fork_stream(netkit::socket& listener, const stop_signal& stop) {
+  serve_forking(listener, stop, [&listener]() -> pid_t {
+    auto conn = try_accept(listener);
+    if (!conn.is_open()) return -1;
+    return fork_child([&] {
+      listener.close();
+      // SIGTERM from the parent ends the child, so plain blocking calls are fine here.
+      conn.settimeout(std::nullopt);
+      std::vector<char> buf(buffer_size);
+      for (std::size_t n; (n = conn.recv_into(buf)) != 0;) conn.sendall(bytes_view(buf.data(), n));
+    });
+  });
+}
+
+void serve_fork_datagram(netkit::socket& sock, const stop_signal& stop) {
+  std::vector<char> buf(buffer_size);
+  serve_forking(sock, stop, [&sock, &buf]() -> pid_t {
+    std::error_code ec;
+    auto [n, peer] = sock.recvfrom_into(buf, ec);
+    if (ec) {
+      if (!is_would_block(ec)) report("recvfrom", ec);
+      return -1;
+    }
+    return fork_child([&, n = n, peer = peer] { sock.sendto(bytes_view(buf.data(), n), peer); });
+  });
+}
+
+// --- setup ---------------------------------------------------------------------------------
+
+// Removes the Unix socket file when the server ends (not in forked children: they _exit).
+struct unlink_on_exit {
+  std::string path;
+  ~unlink_on_exit() {
+    if (!path.empty()) ::unlink(path.c_str());
+  }
+};
+
+netkit::socket open_unix(const std::string& path) {
+  // A socket file left by an earlier run would make bind fail with EADDRINUSE; anything that
+  // is not a socket is left alone (and bind reports it).
+  struct stat st {};
+  if (path.front() != '\0' && ::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode))
+    ::unlink(path.c_str());
+  netkit::socket s(AF_UNIX, SOCK_STREAM);
+  s.bind(path);
+  s.listen();
+  return s;
+}
+
+netkit::socket open_inet(const server_options& o) {
+  const int type = o.udp ? SOCK_DGRAM : SOCK_STREAM;
+  auto answers = netkit::getaddrinfo(o.bind, o.port, 0, type, 0, AI_PASSIVE);
+  const auto& a = answers.front();
+  netkit::socket s(a.family, type);
+  if (type == SOCK_STREAM) s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+  s.bind(a.sockaddr);
+  if (type == SOCK_STREAM) s.listen();
+  return s;
+}
+
+void check_model(const std::string& model) {
+  auto is = [&model](const auto& list) {
+    return std::find(list.begin(), list.end(), model) != list.end();
+  };
+  if (is(available_models)) return;
+  if (is(later_models))
+    throw usage_error("model " + model +
+                      " is not available yet (it comes with a later layer); available: "
+                      "blocking, thread, fork");
+  throw usage_error("unknown model " + model + "; available: blocking, thread, fork");
+}
+
+int run_server(const server_options& o, bool threads_given) {
+  check_model(o.model);
+  if (threads_given && o.model != "thread")
+    throw usage_error("--threads applies to --model thread only");
+
+  // Installed before the socket exists so that no signal between the first line and the
+  // first poll() is lost.
+  stop_signal stop;
+  unlink_on_exit cleanup;
+  netkit::socket sock;
+  std::string where;
+  if (!o.unix_path.empty()) {
+    sock = open_unix(o.unix_path);
+    cleanup.path = o.unix_path;
+    where = o.unix_path;
+  } else {
+    sock = open_inet(o);
+    where = sock.getsockname().to_string();
+  }
+  // Non-blocking: every wait is a poll() that also watches the stop pipe.
+  sock.setblocking(false);
+  std::cout << "listening on " << where << '\n' << std::flush;
+
+  if (o.udp) {
+    if (o.model == "blocking") echo_datagrams(sock, stop);
+    if (o.model == "thread") serve_datagram_threads(sock, stop, o.threads);
+    if (o.model == "fork") serve_fork_datagram(sock, stop);
+  } else {
+    if (o.model == "blocking") serve_blocking(sock, stop);
+    if (o.model == "thread") {
+      if (o.threads > 0)
+        serve_thread_pool(sock, stop, o.threads);
+      else
+        serve_thread_per_connection(sock, stop);
+    }
+    if (o.model == "fork") serve_fork_stream(sock, stop);
+  }
+  return 0;
+}
+
+}  // namespace
+
+command add_echo_server(CLI::App& app) {
+  auto o = std::make_shared<server_options>();
+  auto* sub = app.add_subcommand("echo-server", "Run an echo server until SIGINT/SIGTERM");
+  sub->footer(
+      "Forms:\n  netkit echo-server [--tcp|--udp|--unix PATH] [--bind H] [--port P] [--model M] "
+      "[--threads N]\n\n"
+      "Prints 'listening on HOST:PORT' (or 'listening on PATH') first, then echoes every byte\n"
+      "back until SIGINT or SIGTERM, and exits 0. Models: blocking (one client at a time),\n"
+      "thread (a thread per connection), fork (a process per connection; UDP: per datagram).\n"
+      "The select, poll, epoll, selectors, socketserver-* and reactor models come with later\n"
+      "layers; until the reactor exists the default model is thread.");
+  auto* tcp = sub->add_flag("--tcp", o->tcp, "TCP (the default)");
+  auto* udp = sub->add_flag("--udp", o->udp, "UDP");
+  auto* unix_opt =
+      sub->add_option("--unix", o->unix_path, "a Unix stream socket at PATH")->type_name("PATH");
+  tcp->excludes(udp)->excludes(unix_opt);
+  udp->excludes(unix_opt);
+  auto* bind = sub->add_option("--bind", o->bind, "address or name to listen on ('' = all)")
+                   ->type_name("H")
+                   ->capture_default_str();
+  auto* port = sub->add_option("--port", o->port, "port; 0 picks a free one")
+                   ->type_name("P")
+                   ->capture_default_str()
+                   ->check(CLI::Range(0, 65535));
+  bind->excludes(unix_opt);
+  port->excludes(unix_opt);
+  sub->add_option("--model", o->model, "blocking, thread or fork (default thread for now)")
+      ->type_name("M");
+  auto* threads = sub->add_option("--threads", o->threads,
+                                  "thread model: a pool of N threads instead of one per "
+                                  "connection (UDP: N receiving threads)")
+                      ->type_name("N")
+                      ->check(CLI::Range(1, 1024));
+  auto run = [o, threads, unix_opt]() {
+    if (unix_opt->count() != 0 && o->unix_path.empty())
+      throw usage_error("--unix needs a non-empty PATH");
+    return run_server(*o, threads->count() != 0);
+  };
+  return {sub, run};
+}
+
+}  // namespace netkit::app

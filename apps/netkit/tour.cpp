@@ -1,0 +1,209 @@
+// apps/netkit/tour.cpp — `netkit tour`: runs each layer end to end on loopback and prints a
+// short transcript, a smoke test a user can read.
+//
+// The tour is a list of sections, one function each (see `sections` below): a later layer adds
+// its section with one line there. A section prints what it does and throws on failure; the
+// tour goes on with the next section and exits 1 if any failed.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "command.hpp"
+#include "netkit/socket.hpp"
+
+namespace netkit::app {
+namespace {
+
+// Every socket in the tour gives up after this long, so that a broken layer fails the tour
+// instead of hanging it.
+constexpr double step_timeout = 5.0;
+constexpr bytes_view message = "This is the message. It will be repeated.";
+
+std::ostream& out() { return std::cout; }
+
+// Reads exactly n bytes from a stream socket; throws if the stream ends first.
+bytes recv_exactly(netkit::socket& s, std::size_t n) {
+  bytes data;
+  while (data.size() < n) {
+    bytes chunk = s.recv(n - data.size());
+    if (chunk.empty()) throw std::runtime_error("stream ended early");
+    data += chunk;
+  }
+  return data;
+}
+
+void expect_equal(bytes_view got, bytes_view want) {
+  if (got != want) throw std::runtime_error("expected " + repr(want) + ", got " + repr(got));
+}
+
+// A one-connection echo server on `listener`, in a thread; joined by the destructor.
+class echo_thread {
+ public:
+  explicit echo_thread(netkit::socket& listener)
+      : thread_([&listener] {
+          auto [conn, peer] = listener.accept();
+          conn.settimeout(step_timeout);
+          for (bytes data; !(data = conn.recv(16)).empty();) conn.sendall(data);
+        }) {}
+  ~echo_thread() { thread_.join(); }
+  echo_thread(const echo_thread&) = delete;
+  echo_thread& operator=(const echo_thread&) = delete;
+
+ private:
+  std::jthread thread_;
+};
+
+// Client half of the stream sections: connect, send, read the echo back, close.
+void stream_client(netkit::socket& client, const endpoint& server) {
+  client.settimeout(step_timeout);
+  client.connect(server);
+  out() << "  client connected, getsockname() = " << repr(client.getsockname()) << '\n';
+  client.sendall(message);
+  out() << "  sent     " << repr(message) << '\n';
+  bytes echo = recv_exactly(client, message.size());
+  out() << "  received " << repr(echo) << '\n';
+  expect_equal(echo, message);
+  client.close();
+}
+
+void tcp_echo() {
+  netkit::socket listener(AF_INET, SOCK_STREAM);
+  listener.settimeout(step_timeout);
+  listener.bind({"127.0.0.1", 0});
+  listener.listen();
+  out() << "  server listening on " << repr(listener.getsockname()) << '\n';
+  echo_thread server(listener);
+  netkit::socket client(AF_INET, SOCK_STREAM);
+  stream_client(client, listener.getsockname());
+}
+
+void udp_echo() {
+  netkit::socket server(AF_INET, SOCK_DGRAM);
+  server.settimeout(step_timeout);
+  server.bind({"127.0.0.1", 0});
+  out() << "  server bound to " << repr(server.getsockname()) << '\n';
+  netkit::socket client(AF_INET, SOCK_DGRAM);
+  client.settimeout(step_timeout);
+  // Datagrams wait in the socket buffers, so one thread can play both parts.
+  client.sendto(message, server.getsockname());
+  out() << "  client sent     " << repr(message) << '\n';
+  auto [data, peer] = server.recvfrom(4096);
+  out() << "  server got      " << repr(data) << " from " << repr(peer) << '\n';
+  server.sendto(data, peer);
+  auto [echo, from] = client.recvfrom(4096);
+  out() << "  client received " << repr(echo) << " from " << repr(from) << '\n';
+  expect_equal(echo, message);
+}
+
+// A private directory for the Unix socket, removed with everything in it.
+class temp_dir {
+ public:
+  temp_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "netkit-tour-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw std::system_error(errno, std::system_category(), "mkdtemp");
+    path_ = pattern;
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void unix_echo() {
+  temp_dir dir;
+  const std::string path = (dir.path() / "echo.sock").string();
+  netkit::socket listener(AF_UNIX, SOCK_STREAM);
+  listener.settimeout(step_timeout);
+  listener.bind(path);
+  listener.listen();
+  out() << "  server listening on " << repr(listener.getsockname()) << '\n';
+  echo_thread server(listener);
+  netkit::socket client(AF_UNIX, SOCK_STREAM);
+  stream_client(client, path);
+}
+
+void socketpair_section() {
+  auto [parent, child] = netkit::socketpair();
+  parent.settimeout(step_timeout);
+  child.settimeout(step_timeout);
+  out() << "  socketpair(): fds " << parent.fileno() << " and " << child.fileno() << '\n';
+  parent.sendall("ping");
+  bytes got = child.recv(1024);
+  out() << "  one end sent b'ping', the other received " << repr(got) << '\n';
+  expect_equal(got, "ping");
+  child.sendall("pong");
+  got = parent.recv(1024);
+  out() << "  and the answer came back: " << repr(got) << '\n';
+  expect_equal(got, "pong");
+}
+
+void names() {
+  out() << "  gethostname() = " << repr_str(netkit::gethostname()) << '\n';
+  for (const auto& ai : netkit::getaddrinfo("localhost", "http", 0, SOCK_STREAM))
+    out() << "  getaddrinfo('localhost', 'http', type=SOCK_STREAM) -> " << family_name(ai.family)
+          << ' ' << type_name(ai.type) << ' ' << proto_name(ai.proto) << ' ' << repr(ai.sockaddr)
+          << '\n';
+  out() << "  gethostbyname('localhost') = " << repr_str(netkit::gethostbyname("localhost"))
+        << '\n';
+  out() << "  getservbyname('http', 'tcp') = " << netkit::getservbyname("http", "tcp") << '\n';
+  out() << "  getservbyport(443, 'tcp') = " << repr_str(netkit::getservbyport(443, "tcp")) << '\n';
+  out() << "  getprotobyname('udp') = " << netkit::getprotobyname("udp") << '\n';
+  out() << "  inet_aton('127.0.0.1') = " << repr(netkit::inet_aton("127.0.0.1")) << '\n';
+  out() << "  htons(80) = " << netkit::htons(80) << '\n';
+}
+
+struct section {
+  std::string_view title;
+  void (*run)();
+};
+
+// The tour, in layer order: add a layer's section here.
+constexpr std::array sections = {
+    section{"TCP echo", tcp_echo},          section{"UDP echo", udp_echo},
+    section{"Unix stream echo", unix_echo}, section{"socketpair", socketpair_section},
+    section{"name resolution", names},
+};
+
+int run_tour() {
+  int failed = 0;
+  for (const auto& s : sections) {
+    out() << "== " << s.title << " ==\n";
+    try {
+      s.run();
+      out() << "  ok\n";
+    } catch (const std::exception& e) {
+      ++failed;
+      out() << "  FAILED: " << e.what() << '\n';
+      std::cerr << "netkit tour: " << s.title << ": " << e.what() << '\n';
+    }
+    out() << std::flush;
+  }
+  out() << failed << " of " << sections.size() << " sections failed\n";
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+command add_tour(CLI::App& app) {
+  auto* sub =
+      app.add_subcommand("tour", "Run every layer end to end on loopback, print a transcript");
+  sub->footer("Sections: TCP echo, UDP echo, Unix stream echo, socketpair, name resolution.");
+  return {sub, run_tour};
+}
+
+}  // namespace netkit::app
