@@ -138,21 +138,32 @@ void serve_blocking(netkit::socket& listener, const stop_signal& stop) {
   }
 }
 
-void join_all(std::vector<std::thread>& threads) {
-  for (auto& t : threads) t.join();
+// Runs fn in n threads until it returns (on stop) and joins them. An exception in one thread is
+// reported and ends that thread only; a thread the system refuses is reported and the pool goes
+// on with fewer.
+template <class Fn>
+void run_pool(int n, Fn fn) {
+  std::vector<std::thread> pool;
+  for (int i = 0; i < n; ++i) {
+    try {
+      pool.emplace_back([&fn] {
+        try {
+          fn();
+        } catch (const std::exception& e) {
+          std::cerr << "netkit echo-server: " << e.what() << '\n';
+        }
+      });
+    } catch (const std::system_error& e) {
+      std::cerr << "netkit echo-server: starting a thread: " << e.what() << '\n';
+      if (pool.empty()) throw;
+      break;
+    }
+  }
+  for (auto& t : pool) t.join();
 }
 
 void serve_thread_pool(netkit::socket& listener, const stop_signal& stop, int threads) {
-  std::vector<std::thread> pool;
-  for (int i = 0; i < threads; ++i)
-    pool.emplace_back([&listener, &stop] {
-      try {
-        serve_blocking(listener, stop);
-      } catch (const std::exception& e) {
-        std::cerr << "netkit echo-server: " << e.what() << '\n';
-      }
-    });
-  join_all(pool);
+  run_pool(threads, [&listener, &stop] { serve_blocking(listener, stop); });
 }
 
 void serve_thread_per_connection(netkit::socket& listener, const stop_signal& stop) {
@@ -176,24 +187,28 @@ void serve_thread_per_connection(netkit::socket& listener, const stop_signal& st
     reap(false);
     if (!conn.is_open()) continue;
     auto& w = workers.emplace_back();
-    w.thread = std::thread([c = std::move(conn), &stop, &done = w.done]() mutable {
-      try {
-        echo_stream(c, stop);
-      } catch (const std::exception& e) {
-        std::cerr << "netkit echo-server: " << e.what() << '\n';
-      }
-      c.close();
-      done.store(true);
-    });
+    try {
+      w.thread = std::thread([c = std::move(conn), &stop, &done = w.done]() mutable {
+        try {
+          echo_stream(c, stop);
+          c.close();
+        } catch (const std::exception& e) {
+          std::cerr << "netkit echo-server: " << e.what() << '\n';
+        }
+        done.store(true);
+      });
+    } catch (const std::system_error& e) {
+      // Out of threads: this client is dropped (its socket closes with the lambda), the
+      // server goes on.
+      std::cerr << "netkit echo-server: starting a thread: " << e.what() << '\n';
+      workers.pop_back();
+    }
   }
   reap(true);  // every worker sees the stop pipe too, so this is prompt
 }
 
 void serve_datagram_threads(netkit::socket& sock, const stop_signal& stop, int threads) {
-  std::vector<std::thread> pool;
-  for (int i = 0; i < std::max(threads, 1); ++i)
-    pool.emplace_back([&sock, &stop] { echo_datagrams(sock, stop); });
-  join_all(pool);
+  run_pool(std::max(threads, 1), [&sock, &stop] { echo_datagrams(sock, stop); });
 }
 
 // Forks with the stop signals blocked, so that a child never runs the parent's handler (which
@@ -411,14 +426,17 @@ command add_echo_server(CLI::App& app) {
   auto* bind = sub->add_option("--bind", o->bind, "address or name to listen on ('' = all)")
                    ->type_name("H")
                    ->capture_default_str();
-  auto* port = sub->add_option("--port", o->port, "port; 0 picks a free one")
-                   ->type_name("P")
-                   ->capture_default_str()
-                   ->check(CLI::Range(0, 65535));
+  auto* port =
+      sub->add_option("--port", o->port, "port (default: the seeds' echo port); 0 picks a free one")
+          ->type_name("P")
+          ->capture_default_str()
+          ->check(CLI::Range(0, 65535));
   bind->excludes(unix_opt);
   port->excludes(unix_opt);
-  sub->add_option("--model", o->model, "blocking, thread or fork (default thread for now)")
-      ->type_name("M");
+  sub->add_option("--model", o->model,
+                  "blocking, thread or fork (SPEC's default, reactor, comes later)")
+      ->type_name("M")
+      ->capture_default_str();
   auto* threads = sub->add_option("--threads", o->threads,
                                   "thread model: a pool of N threads instead of one per "
                                   "connection (UDP: N receiving threads)")
