@@ -4,16 +4,18 @@
 // The tour is a list of sections, one function each (see `sections` below): a later layer adds
 // its section with one line there. A section prints what it does and throws on failure; the
 // tour goes on with the next section and exits 1 if any failed.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 
 #include "command.hpp"
@@ -44,21 +46,34 @@ void expect_equal(bytes_view got, bytes_view want) {
   if (got != want) throw std::runtime_error("expected " + repr(want) + ", got " + repr(got));
 }
 
-// A one-connection echo server on `listener`, in a thread; joined by the destructor.
+// A one-connection echo server on `listener`, in a thread. finish() joins it and rethrows what
+// went wrong there (an exception must not escape a thread); the destructor only joins.
 class echo_thread {
  public:
   explicit echo_thread(netkit::socket& listener)
-      : thread_([&listener] {
-          auto [conn, peer] = listener.accept();
-          conn.settimeout(step_timeout);
-          for (bytes data; !(data = conn.recv(16)).empty();) conn.sendall(data);
+      : thread_([this, &listener] {
+          try {
+            auto [conn, peer] = listener.accept();
+            conn.settimeout(step_timeout);
+            for (bytes data; !(data = conn.recv(16)).empty();) conn.sendall(data);
+          } catch (...) {
+            error_ = std::current_exception();
+          }
         }) {}
-  ~echo_thread() { thread_.join(); }
+  ~echo_thread() {
+    if (thread_.joinable()) thread_.join();
+  }
   echo_thread(const echo_thread&) = delete;
   echo_thread& operator=(const echo_thread&) = delete;
 
+  void finish() {
+    thread_.join();
+    if (error_) std::rethrow_exception(error_);
+  }
+
  private:
-  std::jthread thread_;
+  std::exception_ptr error_;  // written by the thread, read after join
+  std::thread thread_;
 };
 
 // Client half of the stream sections: connect, send, read the echo back, close.
@@ -83,6 +98,7 @@ void tcp_echo() {
   echo_thread server(listener);
   netkit::socket client(AF_INET, SOCK_STREAM);
   stream_client(client, listener.getsockname());
+  server.finish();
 }
 
 void udp_echo() {
@@ -135,6 +151,7 @@ void unix_echo() {
   echo_thread server(listener);
   netkit::socket client(AF_UNIX, SOCK_STREAM);
   stream_client(client, path);
+  server.finish();
 }
 
 void socketpair_section() {
