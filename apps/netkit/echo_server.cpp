@@ -242,8 +242,15 @@ pid_t fork_child(Child&& child_body) {
   return pid;
 }
 
+// The fork model's live children. Destruction kills and waits for those left, so that no path
+// out of the server (a stop, an exception) leaves one behind.
 class children {
  public:
+  children() = default;
+  ~children() { kill_all(); }
+  children(const children&) = delete;
+  children& operator=(const children&) = delete;
+
   void add(pid_t pid) { pids_.insert(pid); }
   // Collects every child that has exited, without waiting.
   void reap() {
@@ -289,7 +296,6 @@ void serve_forking(netkit::socket& sock, const stop_signal& stop, OnReady on_rea
       if (pid > 0) kids.add(pid);
     }
   }
-  kids.kill_all();
 }
 
 void serve_fork_stream(netkit::socket& listener, const stop_signal& stop) {
