@@ -11,7 +11,8 @@ For every server/client pair the same client session runs four times, on loopbac
 and each run's client transcript (stdout) and server transcript (stdout, read after the
 server is stopped with SIGTERM) must equal A's line by line, once what genuinely varies (ports,
 ctime() stamps) is normalised. The HTTP pair also compares the body files the client writes.
-A few runs need no peer program: raw requests sent by this script to both HTTP servers, bad
+The greet server also serves two Python clients at once, and must interleave them as Python's
+threads do. A few runs need no peer program: raw requests sent by this script to both HTTP servers, bad
 port arguments, and clients facing a closed port; there too the C++ twin must behave like the
 Python program (same stdout, same exit status).
 
@@ -342,6 +343,51 @@ def test_s003_greet(programs, errors, tmp):
     check_sessions("s003_greet", sessions, errors)
 
 
+def test_s003_greet_concurrent(programs, errors, tmp):
+    """Two clients at once: a thread per connection serves both at the same time, so both
+    connections are accepted before either closes (each takes four seconds of sleep(1))."""
+    results = {}
+    for lang in ("py", "cpp"):
+        def two_clients(port):
+            argv = programs.py("s003_greet_client", HOST, port)
+            procs = [subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE) for _ in range(2)]
+            outs = []
+            try:
+                for proc in procs:
+                    out, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT)
+                    outs.append((proc.returncode, out.decode("utf-8", "replace")))
+            finally:
+                for proc in procs:
+                    if proc.poll() is None:
+                        proc.kill()
+                    proc.wait()
+            return 0, repr(outs), "", {}
+        results[lang] = run_session(
+            lambda port: getattr(programs, lang)("s003_greet_server", HOST, port), two_clients,
+            "tcp", lambda text, exited: text.count(" closed.") >= 2 or exited, tmp)
+    ref, got = results["py"], results["cpp"]
+    compare("s003_greet_server, two clients at once: clients' stdout", ref.client_out,
+            got.client_out, errors)
+    # Which thread prints first is up to the scheduler, and Python's print() writes the text and
+    # its newline separately, so two threads' lines may even interleave as "A...A...\n\n".
+    # Compare the messages as a multiset, and the number of newlines.
+    peer = re.escape("127.0.0.1:<PEER_PORT>")
+    message = re.compile(rf"Waiting for connection\.\.\.|Accept new connection from {peer}\.\.\."
+                         rf"|Connection from {peer} closed\.")
+    for what, extract in (("messages (sorted)", lambda t: "\n".join(sorted(message.findall(t)))),
+                          ("newlines", lambda t: str(t.count("\n")))):
+        compare(f"s003_greet_server, two clients at once: server stdout {what}",
+                extract(ref.server_text), extract(got.server_text), errors)
+    for lang, session in results.items():
+        found = message.findall(session.server_text)
+        accepted = [i for i, m in enumerate(found) if m.startswith("Accept new")]
+        closed = [i for i, m in enumerate(found) if m.endswith(" closed.")]
+        if len(accepted) != 2 or len(closed) != 2 or accepted[1] > closed[0]:
+            errors.append(f"s003_greet_server ({lang}) did not serve two clients at once:\n"
+                          + session.server_text)
+
+
 def test_s004_tcp(programs, errors, tmp):
     # Ends at the end of input, after a last line with no newline.
     stdin = "hello\nworld 你好 ✓\n  spaces  \nlast line".encode()
@@ -475,8 +521,8 @@ def test_refused(programs, errors, tmp):
                           "was the port taken meanwhile?")
 
 
-TESTS = [test_s000, test_s003_greet, test_s004_tcp, test_s004_udp, test_http, test_http_raw,
-         test_bad_arguments, test_refused]
+TESTS = [test_s000, test_s003_greet, test_s003_greet_concurrent, test_s004_tcp, test_s004_udp,
+         test_http, test_http_raw, test_bad_arguments, test_refused]
 
 
 def main():
