@@ -29,7 +29,6 @@
 #include <thread>
 #include <vector>
 
-#include <netdb.h>  // AI_* flags: netkit/socket/resolver.hpp does not export them
 
 #include "command.hpp"
 #include "netkit/socket.hpp"

@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include <netdb.h>  // AI_* flags: netkit/socket/resolver.hpp does not export them
 
 #include "command.hpp"
 #include "netkit/socket.hpp"

@@ -14,6 +14,9 @@
 // libc calls are used).
 #pragma once
 
+// The AI_* / NI_* flag constants come with this header, as Python's socket module exports them.
+#include <netdb.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
