@@ -43,7 +43,8 @@ void tcplink(netkit::socket sock, const netkit::socket_address& addr) {
 }
 
 // threading.Thread's run(): an exception ends this connection's thread only, reported on
-// stderr the way threading.excepthook does; the socket closes as the thread unwinds.
+// stderr the way threading.excepthook does. The socket closes as the thread unwinds; in Python
+// the traceback keeps it open until the cycle collector runs, which nobody should rely on.
 void run_thread(int number, netkit::socket sock, netkit::socket_address addr) {
   try {
     tcplink(std::move(sock), addr);
