@@ -29,5 +29,6 @@ command add_tour(CLI::App& app);
 command add_resolve(CLI::App& app);
 command add_echo_server(CLI::App& app);
 command add_echo_client(CLI::App& app);
+command add_url(CLI::App& app);
 
 }  // namespace netkit::app

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
       netkit::app::add_resolve(app),
       netkit::app::add_echo_server(app),
       netkit::app::add_echo_client(app),
+      netkit::app::add_url(app),
   };
 
   try {
