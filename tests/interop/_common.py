@@ -13,7 +13,6 @@ import argparse
 import ctypes
 import difflib
 import os
-import queue
 import re
 import shutil
 import signal
@@ -120,8 +119,10 @@ class Server:
 
     def __init__(self, cmd, cwd=None):
         self.cmd = cmd
+        # Its own process group, so stopping it also stops what it forked (a forking server's
+        # children, a wrapper's pipeline), which would otherwise hold the pipes open.
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, cwd=cwd)
+                                     stderr=subprocess.PIPE, cwd=cwd, start_new_session=True)
         self._lines = []
         self._stderr = []
         self._cond = threading.Condition()
@@ -165,12 +166,14 @@ class Server:
     def stop(self):
         """SIGTERM (then SIGKILL if needed), reap, and return a Result with the transcript."""
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self._signal_group(signal.SIGTERM)
             try:
                 self.proc.wait(STOP_TIMEOUT)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                self._signal_group(signal.SIGKILL)
                 self.proc.wait(STOP_TIMEOUT)
+        else:
+            self._signal_group(signal.SIGTERM)  # whatever it left behind in its group
         for t in self._readers:
             t.join(STOP_TIMEOUT)
         with self._cond:
@@ -180,16 +183,25 @@ class Server:
     def __enter__(self):
         return self
 
+    def _signal_group(self, signum):
+        try:
+            os.killpg(self.proc.pid, signum)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def __exit__(self, *exc):
-        if self.proc.poll() is None:
-            self.proc.kill()
+        self._signal_group(signal.SIGKILL)
         try:
             self.proc.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             pass
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream:
-                stream.close()
+        for t in self._readers:
+            t.join(STOP_TIMEOUT)
+        # Closing a pipe that a reader thread still blocks on would deadlock on its lock.
+        if not any(t.is_alive() for t in self._readers):
+            for stream in (self.proc.stdout, self.proc.stderr):
+                if stream:
+                    stream.close()
         return False
 
 
@@ -353,3 +365,60 @@ def reexec_in_private_netns(multicast=False, timeout=110):
               flush=True)
         sys.exit(1)
     sys.exit(done.returncode)
+
+
+MIXES = (('py', 'py'), ('py', 'cpp'), ('cpp', 'py'), ('cpp', 'cpp'))
+
+
+def server_client_session(server_cmd, client_cmd, ready, make_port=free_port, cwd=None):
+    """One server with one client. `server_cmd(port)` and `client_cmd(port)` give the command
+    lines; the server is ready when it prints `ready`, and idle again when it prints it a
+    second time, after the client: only then is it stopped (SIGTERM), so its transcript is
+    complete. Returns (server Result, client Result, port)."""
+    server, port = start_server(server_cmd, ready, make_port=make_port, cwd=cwd)
+    with server:
+        client = run(client_cmd(port), cwd=cwd)
+        idle = server.wait_for_line(ready, count=2)
+        result = server.stop()
+    if not idle:
+        result.stderr += '\n[the server did not print %r again after the client]' % ready
+    return result, client, port
+
+
+def compare_server_client(check, label, server_cmd, client_cmd, ready, make_port=free_port,
+                          cwd=None):
+    """Runs every mix of Python and C++ server and client (server_cmd(impl, port),
+    client_cmd(impl, port), impl 'py' or 'cpp') and checks that each mix prints what the
+    Python pair prints (client and server transcripts, ports normalised), that every client
+    exits 0 and that no server writes to stderr."""
+    runs = {}
+    for s_impl, c_impl in MIXES:
+        try:
+            runs[s_impl, c_impl] = server_client_session(
+                lambda p, s_impl=s_impl: server_cmd(s_impl, p),
+                lambda p, c_impl=c_impl: client_cmd(c_impl, p), ready, make_port, cwd)
+        except RuntimeError as e:
+            check.fail('%s: %s server starts' % (label, s_impl), str(e))
+            return
+
+    def texts(key):
+        server, client, port = runs[key]
+        ports = (port,) if isinstance(port, int) else ()
+        return normalise_ports(server.stdout, ports), normalise_ports(client.stdout, ports)
+
+    ref_server, ref_client = texts(('py', 'py'))
+    ref_client_result = runs['py', 'py'][1]
+    check.true(label + ': python client exits 0', ref_client_result.returncode == 0,
+               ref_client_result.stderr)
+    for key in MIXES[1:]:
+        server, client, _ = runs[key]
+        server_text, client_text = texts(key)
+        mix = '%s server + %s client' % key
+        check.equal('%s: client transcript, %s' % (label, mix), ref_client, client_text,
+                    'py server + py client', mix)
+        check.true('%s: client exits 0, %s' % (label, mix), client.returncode == 0,
+                   client.stderr)
+        check.equal('%s: server transcript, %s' % (label, mix), ref_server, server_text,
+                    'py server + py client', mix)
+        check.true('%s: server stderr empty, %s' % (label, mix), not server.stderr.strip(),
+                   server.stderr)
