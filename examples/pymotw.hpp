@@ -19,9 +19,11 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 #include "netkit/error.hpp"
 #include "netkit/repr.hpp"
+#include "netkit/socket/endpoint.hpp"
 
 namespace pymotw {
 
@@ -89,6 +91,21 @@ class index_error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// Python's OverflowError, as bind/connect/sendto raise it for a port outside 0-65535.
+class overflow_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The (host, port) tuple passed to `call` ("bind", "connect", "sendto"). Python checks the
+// port only there, so a twin builds its endpoint at the call too, and fails with Python's text.
+inline netkit::endpoint address(std::string host, int port, std::string_view call) {
+  if (port < 0 || port > 65535) {
+    throw overflow_error(std::string(call) + "(): port must be 0-65535.");
+  }
+  return {std::move(host), port};
+}
 
 // sys.exit(code): unwinds (so sockets close) and makes run() return `code`.
 struct system_exit {
@@ -190,6 +207,8 @@ int run(Body body) {
     std::cerr << "ValueError: " << e.what() << std::endl;
   } catch (const index_error& e) {
     std::cerr << "IndexError: " << e.what() << std::endl;
+  } catch (const overflow_error& e) {
+    std::cerr << "OverflowError: " << e.what() << std::endl;
   } catch (const std::exception& e) {
     std::cerr << "Exception: " << e.what() << std::endl;
   }

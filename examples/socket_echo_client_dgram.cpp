@@ -10,14 +10,14 @@ int main(int argc, char** argv) {
     // Create a UDP socket
     netkit::socket sock(AF_INET, SOCK_DGRAM);
 
-    const netkit::endpoint server_address(pymotw::arg(argc, argv, 1, "localhost"),
-                                          pymotw::int_arg(argc, argv, 2, 10000));
+    const std::string host = pymotw::arg(argc, argv, 1, "localhost");
+    const int port = pymotw::int_arg(argc, argv, 2, 10000);
     const netkit::bytes message = "This is the message. It will be repeated.";
 
     try {
       // Send data
       pymotw::print("sending " + netkit::repr(message));
-      sock.sendto(message, server_address);
+      sock.sendto(message, pymotw::address(host, port, "sendto"));
 
       // Receive response
       pymotw::print("waiting to receive");

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
     const std::string host = pymotw::arg(argc, argv, 1);
     const int port = pymotw::int_arg(argc, argv, 2, 10000);
     pymotw::print("connecting to " + host + " port " + std::to_string(port));
-    sock.connect({host, port});
+    sock.connect(pymotw::address(host, port, "connect"));
 
     // The socket closes on every way out of this scope, as the Python's finally does.
     const netkit::bytes message = "This is the message. It will be repeated.";

@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
     netkit::socket sock(AF_INET, SOCK_STREAM);
 
     // Bind the socket to the address given on the command line
-    sock.bind({pymotw::arg(argc, argv, 1, ""), pymotw::int_arg(argc, argv, 2, 10000)});
+    sock.bind(pymotw::address(pymotw::arg(argc, argv, 1, ""), pymotw::int_arg(argc, argv, 2, 10000),
+                              "bind"));
     const netkit::socket_address bound = sock.getsockname();
     pymotw::print("starting up on " + bound.host() + " port " + std::to_string(bound.port()));
     sock.listen(1);

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     const std::string host = pymotw::arg(argc, argv, 1, "localhost");
     const int port = pymotw::int_arg(argc, argv, 2, 10000);
     pymotw::print("starting up on " + host + " port " + std::to_string(port));
-    sock.bind({host, port});
+    sock.bind(pymotw::address(host, port, "bind"));
 
     while (true) {
       pymotw::print("\nwaiting to receive message");

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
     const std::string server_name = pymotw::arg(argc, argv, 1);
     const int port = pymotw::int_arg(argc, argv, 2, 10000);
     pymotw::print("starting up on " + server_name + " port " + std::to_string(port));
-    sock.bind({server_name, port});
+    sock.bind(pymotw::address(server_name, port, "bind"));
     sock.listen(1);
 
     while (true) {

@@ -10,13 +10,13 @@
 int main(int argc, char** argv) {
   return pymotw::run([&] {
     const std::string multicast_group = pymotw::arg(argc, argv, 1, "224.3.29.71");
-    const netkit::endpoint server_address("", pymotw::int_arg(argc, argv, 2, 10000));
+    const int port = pymotw::int_arg(argc, argv, 2, 10000);
 
     // Create the socket
     netkit::socket sock(AF_INET, SOCK_DGRAM);
 
     // Bind to the server address
-    sock.bind(server_address);
+    sock.bind(pymotw::address("", port, "bind"));
 
     // Tell the operating system to add the socket to the multicast group on all interfaces.
     // mreq is built byte for byte as struct.pack('4sL', group, socket.INADDR_ANY) builds it:

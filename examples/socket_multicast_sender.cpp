@@ -7,8 +7,8 @@
 int main(int argc, char** argv) {
   return pymotw::run([&] {
     const netkit::bytes message = "very important data";
-    const netkit::endpoint multicast_group(pymotw::arg(argc, argv, 1, "224.3.29.71"),
-                                           pymotw::int_arg(argc, argv, 2, 10000));
+    const std::string group = pymotw::arg(argc, argv, 1, "224.3.29.71");
+    const int port = pymotw::int_arg(argc, argv, 2, 10000);
 
     // Create the datagram socket
     netkit::socket sock(AF_INET, SOCK_DGRAM);
@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
     try {
       // Send data to the multicast group
       pymotw::print("sending " + netkit::repr(message));
-      sock.sendto(message, multicast_group);
+      sock.sendto(message, pymotw::address(group, port, "sendto"));
 
       // Look for responses from all recipients
       while (true) {

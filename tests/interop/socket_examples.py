@@ -50,6 +50,15 @@ STANDALONE = [
     ('socket_echo_client_explicit', []),
     ('socket_echo_server', ['127.0.0.1', 'abc']),
     ('socket_echo_client_dgram', ['127.0.0.1', '10x']),
+    ('socket_echo_server_any', ['127.0.0.1', ' 1_0x']),
+    # A port outside 0-65535 fails in bind/connect/sendto (OverflowError), after what the
+    # program printed before that call.
+    ('socket_echo_server', ['127.0.0.1', '70000']),
+    ('socket_echo_server_dgram', ['127.0.0.1', '-1']),
+    ('socket_echo_server_explicit', ['127.0.0.1', '65536']),
+    ('socket_echo_client', ['127.0.0.1', '70000']),
+    ('socket_echo_client_explicit', ['127.0.0.1', '-5']),
+    ('socket_echo_client_dgram', ['127.0.0.1', '70000']),
 ]
 
 # (server, client, host, ready line, socket type).
