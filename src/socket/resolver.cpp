@@ -206,43 +206,49 @@ int getprotobyname(std::string_view name) {
   return result->p_proto;
 }
 
-std::string family_name(int family) {
-  switch (family) {
-    case AF_UNSPEC: return "AF_UNSPEC";
-    case AF_INET: return "AF_INET";
-    case AF_INET6: return "AF_INET6";
-    case AF_UNIX: return "AF_UNIX";
-    case AF_NETLINK: return "AF_NETLINK";
-    case AF_PACKET: return "AF_PACKET";
-    default: return std::to_string(family);
-  }
+namespace {
+
+struct constant_name {
+  int value;
+  const char* name;
+};
+
+// Python's socket_getaddrinfo builds {value: name} from dir(socket), so where several names
+// share a value the alphabetically last one wins (16 -> AF_ROUTE, 0 -> IPPROTO_IP). These tables
+// are that mapping as CPython 3.11.7 on Linux gives it.
+constexpr constant_name family_names[] = {
+    {0, "AF_UNSPEC"},  {1, "AF_UNIX"},      {2, "AF_INET"},      {3, "AF_AX25"},
+    {4, "AF_IPX"},     {5, "AF_APPLETALK"}, {6, "AF_NETROM"},    {7, "AF_BRIDGE"},
+    {8, "AF_ATMPVC"},  {9, "AF_X25"},       {10, "AF_INET6"},    {11, "AF_ROSE"},
+    {12, "AF_DECnet"}, {13, "AF_NETBEUI"},  {14, "AF_SECURITY"}, {15, "AF_KEY"},
+    {16, "AF_ROUTE"},  {17, "AF_PACKET"},   {18, "AF_ASH"},      {19, "AF_ECONET"},
+    {20, "AF_ATMSVC"}, {21, "AF_RDS"},      {22, "AF_SNA"},      {23, "AF_IRDA"},
+    {24, "AF_PPPOX"},  {25, "AF_WANPIPE"},  {26, "AF_LLC"},      {29, "AF_CAN"},
+    {30, "AF_TIPC"},   {38, "AF_ALG"},      {40, "AF_VSOCK"},    {42, "AF_QIPCRTR"}};
+constexpr constant_name type_names[] = {
+    {1, "SOCK_STREAM"}, {2, "SOCK_DGRAM"}, {3, "SOCK_RAW"}, {4, "SOCK_RDM"}, {5, "SOCK_SEQPACKET"}};
+constexpr constant_name proto_names[] = {
+    {0, "IPPROTO_IP"},        {1, "IPPROTO_ICMP"},      {2, "IPPROTO_IGMP"},
+    {4, "IPPROTO_IPIP"},      {6, "IPPROTO_TCP"},       {8, "IPPROTO_EGP"},
+    {12, "IPPROTO_PUP"},      {17, "IPPROTO_UDP"},      {22, "IPPROTO_IDP"},
+    {29, "IPPROTO_TP"},       {41, "IPPROTO_IPV6"},     {43, "IPPROTO_ROUTING"},
+    {44, "IPPROTO_FRAGMENT"}, {46, "IPPROTO_RSVP"},     {47, "IPPROTO_GRE"},
+    {50, "IPPROTO_ESP"},      {51, "IPPROTO_AH"},       {58, "IPPROTO_ICMPV6"},
+    {59, "IPPROTO_NONE"},     {60, "IPPROTO_DSTOPTS"},  {103, "IPPROTO_PIM"},
+    {132, "IPPROTO_SCTP"},    {136, "IPPROTO_UDPLITE"}, {255, "IPPROTO_RAW"},
+    {262, "IPPROTO_MPTCP"}};
+
+template <std::size_t N>
+std::string lookup(const constant_name (&table)[N], int value) {
+  for (const auto& c : table)
+    if (c.value == value) return c.name;
+  return std::to_string(value);
 }
 
-std::string type_name(int type) {
-  switch (type) {
-    case SOCK_STREAM: return "SOCK_STREAM";
-    case SOCK_DGRAM: return "SOCK_DGRAM";
-    case SOCK_RAW: return "SOCK_RAW";
-    case SOCK_RDM: return "SOCK_RDM";
-    case SOCK_SEQPACKET: return "SOCK_SEQPACKET";
-    default: return std::to_string(type);
-  }
-}
+}  // namespace
 
-std::string proto_name(int proto) {
-  // Python's socket_getaddrinfo builds {value: name} from dir(socket), so for values that
-  // several names share the alphabetically last one wins (0 -> IPPROTO_IP).
-  switch (proto) {
-    case IPPROTO_IP: return "IPPROTO_IP";
-    case IPPROTO_ICMP: return "IPPROTO_ICMP";
-    case IPPROTO_TCP: return "IPPROTO_TCP";
-    case IPPROTO_UDP: return "IPPROTO_UDP";
-    case IPPROTO_IPV6: return "IPPROTO_IPV6";
-    case IPPROTO_ICMPV6: return "IPPROTO_ICMPV6";
-    case IPPROTO_SCTP: return "IPPROTO_SCTP";
-    case IPPROTO_RAW: return "IPPROTO_RAW";
-    default: return std::to_string(proto);
-  }
-}
+std::string family_name(int family) { return lookup(family_names, family); }
+std::string type_name(int type) { return lookup(type_names, type); }
+std::string proto_name(int proto) { return lookup(proto_names, proto); }
 
 }  // namespace netkit

@@ -444,7 +444,8 @@ message socket::recvmsg(std::size_t bufsize, std::size_t ancbufsize, int flags) 
   if (ec) throw_error(ec, "recvmsg", where());
   m.data.resize(std::min(static_cast<std::size_t>(n), bufsize));
   m.address.resize(msg.msg_namelen);
-  m.msg_flags = msg.msg_flags;
+  // Linux echoes MSG_CMSG_CLOEXEC (which we always pass) back in msg_flags; Python never shows it.
+  m.msg_flags = msg.msg_flags & ~MSG_CMSG_CLOEXEC;
   if (ancbufsize != 0) {
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
       const auto* data = reinterpret_cast<const char*>(CMSG_DATA(c));

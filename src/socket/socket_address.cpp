@@ -67,9 +67,10 @@ socket_address socket_address::unix_path(std::string_view path) {
                       std::to_string(sizeof(sun.sun_path) - 1) + ")");
   sun.sun_family = AF_UNIX;
   std::memcpy(sun.sun_path, path.data(), path.size());
-  // An abstract name is exactly as long as given; a path carries its terminating NUL.
+  // An abstract name is exactly as long as given; a path carries its terminating NUL; an empty
+  // path is the unnamed address (binding it autobinds, as in Python).
   const bool abstract = !path.empty() && path.front() == '\0';
-  a.len_ = static_cast<socklen_t>(path_offset + path.size() + (abstract ? 0 : 1));
+  a.len_ = static_cast<socklen_t>(path_offset + path.size() + (abstract || path.empty() ? 0 : 1));
   return a;
 }
 
