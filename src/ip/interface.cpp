@@ -1,0 +1,89 @@
+// Interfaces: parsing (the address, then the network with strict=False) and formatting.
+#include "netkit/ip/interface.hpp"
+
+#include <ostream>
+#include <string>
+
+#include "netkit/repr.hpp"
+#include "parse.hpp"
+
+namespace netkit::ip {
+
+namespace detail {
+[[noreturn]] void throw_failure(failure f, std::string message);
+}
+
+template <class Address>
+basic_interface<Address>::basic_interface(std::string_view text) {
+  Address address;
+  int prefixlen = 0;
+  std::string message;
+  const auto f = detail::parse_address_prefix(text, address, prefixlen, &message);
+  if (f != detail::failure::none) detail::throw_failure(f, std::move(message));
+  *this = basic_interface(address, prefixlen);
+}
+
+template <class Address>
+std::string basic_interface<Address>::str() const {
+  return ip_.str() + "/" + std::to_string(network_.prefixlen());
+}
+
+template <class Address>
+std::string basic_interface<Address>::exploded() const {
+  return ip().exploded() + "/" + std::to_string(network_.prefixlen());
+}
+
+template <class Address>
+std::string basic_interface<Address>::reverse_pointer() const {
+  if constexpr (bits == 32) {
+    const std::string s = str();
+    std::string out;
+    std::size_t end = s.size();
+    for (;;) {
+      const std::size_t dot = s.rfind('.', end - 1);
+      const std::size_t begin = dot == std::string::npos ? 0 : dot + 1;
+      out.append(s, begin, end - begin);
+      out += '.';
+      if (dot == std::string::npos) break;
+      end = dot;
+    }
+    return out + "in-addr.arpa";
+  } else {
+    const std::string x = exploded();
+    std::string out;
+    for (auto it = x.rbegin(); it != x.rend(); ++it) {
+      if (*it == ':') continue;
+      out += *it;
+      out += '.';
+    }
+    return out + "ip6.arpa";
+  }
+}
+
+template <class Address>
+std::string basic_interface<Address>::with_prefixlen() const {
+  return ip().str() + "/" + std::to_string(network_.prefixlen());
+}
+
+template <class Address>
+std::string basic_interface<Address>::with_netmask() const {
+  return ip().str() + "/" + netmask().str();
+}
+
+template <class Address>
+std::string basic_interface<Address>::with_hostmask() const {
+  return ip().str() + "/" + hostmask().str();
+}
+
+template class basic_interface<ipv4_address>;
+template class basic_interface<ipv6_address>;
+
+std::ostream& operator<<(std::ostream& out, const ipv4_interface& i) { return out << i.str(); }
+std::ostream& operator<<(std::ostream& out, const ipv6_interface& i) { return out << i.str(); }
+
+}  // namespace netkit::ip
+
+namespace netkit {
+std::string repr(const ip::ipv4_interface& i) { return "IPv4Interface(" + repr_str(i.str()) + ")"; }
+std::string repr(const ip::ipv6_interface& i) { return "IPv6Interface(" + repr_str(i.str()) + ")"; }
+}  // namespace netkit
