@@ -9,6 +9,8 @@
 //     ("ConnectionRefusedError: [Errno 111] Connection refused") on stderr, exit status 1.
 #pragma once
 
+#include <sys/un.h>
+
 #include <cerrno>
 #include <cstddef>
 #include <cstdlib>
@@ -98,6 +100,29 @@ class overflow_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An OSError that names a file, as the os module raises them:
+// "IsADirectoryError: [Errno 21] Is a directory: '/tmp'".
+class os_error : public std::system_error {
+ public:
+  os_error(std::error_code code, const std::string& filename)
+      : std::system_error(code, filename), filename_(filename) {}
+  const std::string& filename() const noexcept { return filename_; }
+
+ private:
+  std::string filename_;
+};
+
+// A Unix socket path passed to `call`. Python refuses a path longer than sun_path with
+// OSError("AF_UNIX path too long"); netkit's own refusal reads differently, so check first.
+inline netkit::endpoint unix_address(const std::string& path, std::string_view call) {
+  constexpr std::size_t sun_path_size = sizeof(sockaddr_un::sun_path);
+  if (path.size() > sun_path_size) {
+    throw netkit::socket_error(std::make_error_code(std::errc::invalid_argument),
+                               std::string(call) + ": AF_UNIX path too long");
+  }
+  return {path};
+}
+
 // The (host, port) tuple passed to `call` ("bind", "connect", "sendto"). Python checks the
 // port only there, so a twin builds its endpoint at the call too, and fails with Python's text.
 inline netkit::endpoint address(std::string host, int port, std::string_view call) {
@@ -170,8 +195,9 @@ inline std::string python_class(const std::error_code& code) {
   if (code.category() == netkit::h_category()) return "socket.herror";
   if (code == netkit::errc::timed_out) return "TimeoutError";
   if (code == netkit::errc::would_block) return "BlockingIOError";
-  if (code.category() != std::system_category() && code.category() != std::generic_category())
-    return "OSError";
+  // netkit reports an OSError that has no errno in Python ("service/proto not found") with a
+  // generic_category code; the kernel's errors come in the system category.
+  if (code.category() != std::system_category()) return "OSError";
   switch (code.value()) {
     case EPIPE:
     case ESHUTDOWN: return "BrokenPipeError";
@@ -191,6 +217,17 @@ inline std::string python_class(const std::error_code& code) {
   }
 }
 
+// str() of the OSError Python raises where netkit threw `e`: "[Errno 111] Connection refused",
+// "timed out", or for an OSError without errno (a generic_category code) its bare message,
+// which netkit puts after the call's name: "inet_aton('x'): illegal IP address string ...".
+inline std::string python_text(const std::system_error& e) {
+  if (e.code().category() != std::generic_category()) return netkit::python_message(e.code());
+  const std::string_view what = e.what();
+  auto colon = what.find("): ");
+  colon = colon == std::string_view::npos ? what.find(": ") : colon + 1;
+  return std::string(colon == std::string_view::npos ? what : what.substr(colon + 2));
+}
+
 // Runs the program's body; what Python would print as an uncaught exception goes to stderr.
 template <class Body>
 int run(Body body) {
@@ -199,10 +236,13 @@ int run(Body body) {
     return 0;
   } catch (const system_exit& e) {
     return e.code;
+  } catch (const os_error& e) {
+    std::cerr << python_class(e.code()) << ": " << netkit::python_message(e.code()) << ": "
+              << netkit::repr_str(e.filename()) << std::endl;
   } catch (const netkit::value_error& e) {
     std::cerr << "ValueError: " << e.what() << std::endl;
   } catch (const std::system_error& e) {
-    std::cerr << python_class(e.code()) << ": " << netkit::python_message(e.code()) << std::endl;
+    std::cerr << python_class(e.code()) << ": " << python_text(e) << std::endl;
   } catch (const value_error& e) {
     std::cerr << "ValueError: " << e.what() << std::endl;
   } catch (const index_error& e) {

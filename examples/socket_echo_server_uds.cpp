@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
       const std::error_code unlink_error = netkit::last_error();
       struct stat info {};
       if (::stat(server_address.c_str(), &info) == 0) {
-        throw netkit::socket_error(unlink_error, "unlink(" + server_address + ")");
+        throw pymotw::os_error(unlink_error, server_address);
       }
     }
 
@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
 
     // Bind the socket to the address
     pymotw::print("starting up on " + server_address);
-    sock.bind(server_address);
+    sock.bind(pymotw::unix_address(server_address, "bind"));
 
     // Listen for incoming connections
     sock.listen(1);

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
       try {
         pymotw::print(host + " : " + netkit::gethostbyname(host));
       } catch (const netkit::socket_error& msg) {
-        pymotw::print(host + " : " + netkit::python_message(msg.code()));
+        pymotw::print(host + " : " + pymotw::python_text(msg));
       }
     }
   });

@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
         pymotw::print(" Aliases :", pymotw::repr_list(entry.aliases));
         pymotw::print(" Addresses:", pymotw::repr_list(entry.addresses));
       } catch (const netkit::socket_error& msg) {
-        pymotw::print("ERROR:", netkit::python_message(msg.code()));
+        pymotw::print("ERROR:", pymotw::python_text(msg));
       }
       pymotw::print();
     }

@@ -126,6 +126,19 @@ class Runner:
             missing = os.path.join(tmp, 'missing_socket')
             self.compare_runs('socket_echo_client_uds to a missing path',
                               'socket_echo_client_uds', [missing])
+            plain = os.path.join(tmp, 'plain_file')
+            with open(plain, 'w'):
+                pass
+            self.compare_runs('socket_echo_client_uds to a plain file',
+                              'socket_echo_client_uds', [plain])
+            too_long = os.path.join(tmp, 'x' * 120)  # beyond sockaddr_un's sun_path
+            self.compare_runs('socket_echo_client_uds to a too long path',
+                              'socket_echo_client_uds', [too_long])
+            self.compare_runs('socket_echo_server_uds on a too long path',
+                              'socket_echo_server_uds', [too_long])
+            # The stale-socket removal meets a directory: the OSError escapes, naming it.
+            self.compare_runs('socket_echo_server_uds on a directory', 'socket_echo_server_uds',
+                              [tmp])
 
     # --- socketpair ---------------------------------------------------------------------------
 

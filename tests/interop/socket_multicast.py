@@ -101,6 +101,16 @@ def main():
     except RuntimeError as e:
         check.fail('receiver start', str(e))
 
+    # An invalid group: inet_aton's OSError escapes from the receiver, after its bind.
+    port = free_udp_port()
+    py = c.run(cmd(args, 'py', 'socket_multicast_receiver', 'not-a-group', port))
+    cpp = c.run(cmd(args, 'cpp', 'socket_multicast_receiver', 'not-a-group', port))
+    check.equal('receiver with an invalid group: stdout', py.stdout, cpp.stdout)
+    check.true('receiver with an invalid group: exit status', py.returncode == cpp.returncode,
+               'python %r, c++ %r: %s' % (py.returncode, cpp.returncode, cpp.stderr))
+    check.equal('receiver with an invalid group: exception line', py.last_stderr_line() + '\n',
+                cpp.last_stderr_line() + '\n')
+
     # No receiver at all: both senders time out the same way.
     port = free_udp_port()
     py = c.run(cmd(args, 'py', 'socket_multicast_sender', GROUP, port))
