@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
       netkit::app::add_echo_client(app),
       netkit::app::add_url(app),
       netkit::app::add_ip(app),
+      netkit::app::add_struct(app),
   };
 
   try {
