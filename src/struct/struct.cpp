@@ -404,6 +404,10 @@ struct_values Struct::unpack(bytes_view buffer) const {
 struct_values Struct::unpack_from(bytes_view buffer, std::ptrdiff_t offset) const {
   const auto len = static_cast<std::ptrdiff_t>(buffer.size());
   if (offset < 0) {
+    if (offset + static_cast<std::ptrdiff_t>(size_) > 0) {
+      fail("not enough data to unpack " + std::to_string(size_) + " bytes at offset " +
+           std::to_string(offset));
+    }
     if (offset + len < 0) {
       fail("offset " + std::to_string(offset) + " out of range for " + std::to_string(len) +
            "-byte buffer");
