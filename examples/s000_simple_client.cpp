@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
     netkit::socket s;
     const std::string host = pymotw::arg(argc, argv, 1, netkit::gethostname());
     const int port = pymotw::int_arg(argc, argv, 2, 1234);
-    s.connect({host, port});
+    s.connect(pymotw::address(host, port, "connect"));
     pymotw::print(netkit::repr(s.recv(1024)));
   });
 }

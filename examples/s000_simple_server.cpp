@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
     netkit::socket s;
     const std::string host = pymotw::arg(argc, argv, 1, netkit::gethostname());
     const int port = pymotw::int_arg(argc, argv, 2, 1234);
-    s.bind({host, port});
+    s.bind(pymotw::address(host, port, "bind"));
     s.listen(5);
     for (;;) {
       auto [c, addr] = s.accept();

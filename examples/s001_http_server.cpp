@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
 
     netkit::socket sockfd;
     sockfd.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
-    sockfd.bind({host, port});
+    sockfd.bind(pymotw::address(host, port, "bind"));
     sockfd.listen();
     for (;;) {
       pymotw::print("Listen the port " + std::to_string(port) + "...");

@@ -9,7 +9,8 @@
 int main(int argc, char** argv) {
   return seed::run([&] {
     netkit::socket s(AF_INET, SOCK_STREAM);
-    s.connect({pymotw::arg(argc, argv, 1, "127.0.0.1"), pymotw::int_arg(argc, argv, 2, 9999)});
+    s.connect(pymotw::address(pymotw::arg(argc, argv, 1, "127.0.0.1"),
+                              pymotw::int_arg(argc, argv, 2, 9999), "connect"));
     pymotw::print(seed::decode_utf8(s.recv(1024)));
     for (const char* data : {"Michael", "Tracy", "Sarah"}) {
       s.send(data);

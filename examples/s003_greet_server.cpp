@@ -65,7 +65,8 @@ void run_thread(int number, netkit::socket sock, netkit::socket_address addr) {
 int main(int argc, char** argv) {
   return seed::run([&] {
     netkit::socket s(AF_INET, SOCK_STREAM);
-    s.bind({pymotw::arg(argc, argv, 1, "127.0.0.1"), pymotw::int_arg(argc, argv, 2, 9999)});
+    s.bind(pymotw::address(pymotw::arg(argc, argv, 1, "127.0.0.1"),
+                           pymotw::int_arg(argc, argv, 2, 9999), "bind"));
     s.listen(5);
     print("Waiting for connection...");
     for (int number = 1;; ++number) {

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     const netkit::socket s2 = netkit::fromfd(s.fileno(), s.family(), s.type());
     // str() of an IntEnum is its number since Python 3.11.
     pymotw::print(s2.family());
-    s.connect({host, port});
+    s.connect(pymotw::address(host, port, "connect"));
     s.send("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
     std::vector<netkit::bytes> buffer;
     for (;;) {

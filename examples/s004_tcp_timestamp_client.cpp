@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     constexpr std::size_t bufsiz = 1024;
 
     netkit::socket tcp_cli_sock(AF_INET, SOCK_STREAM);
-    tcp_cli_sock.connect({host, port});
+    tcp_cli_sock.connect(pymotw::address(host, port, "connect"));
     for (;;) {
       const auto line = seed::input("> ");
       if (!line || line->empty()) break;

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     constexpr std::size_t bufsiz = 1024;
 
     netkit::socket tcp_ser_sock(AF_INET, SOCK_STREAM);
-    tcp_ser_sock.bind({host, port});
+    tcp_ser_sock.bind(pymotw::address(host, port, "bind"));
     tcp_ser_sock.listen(5);
     for (;;) {
       pymotw::print("waiting for connection...");

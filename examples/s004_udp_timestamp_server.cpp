@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     constexpr std::size_t bufsiz = 1024;
 
     netkit::socket udp_ser_sock(AF_INET, SOCK_DGRAM);
-    udp_ser_sock.bind({host, port});
+    udp_ser_sock.bind(pymotw::address(host, port, "bind"));
     for (;;) {
       pymotw::print("waiting for message...");
       const auto [data, addr] = udp_ser_sock.recvfrom(bufsiz);
