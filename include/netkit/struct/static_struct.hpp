@@ -81,7 +81,7 @@ struct static_layout {
 };
 
 // Walks the format as CPython's prepare_s() does; `out` (when given) receives every field.
-consteval static_layout compile_format(std::string_view f, static_field* out) {
+constexpr static_layout compile_format(std::string_view f, static_field* out) {
   static_layout layout;
   std::size_t i = 0;
   if (!f.empty() && (f[0] == '@' || f[0] == '<' || f[0] == '>' || f[0] == '!' || f[0] == '=')) {
