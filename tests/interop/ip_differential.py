@@ -9,6 +9,10 @@ answer must be equal. Every input runs in the default mode (--as chosen by '/', 
 
 Usage: ip_differential.py --app PATH [--count N] [--seed S]   (default 20000 inputs, random seed)
 The big run: ip_differential.py --app build/apps/netkit/netkit --count 1000000 --seed 1
+
+One divergence is by design and is counted apart, not as a difference: netkit keeps an IPv6
+scope id inline (values stay trivially copyable) and refuses one longer than 31 bytes, which
+Python accepts; for such inputs netkit must answer with an error.
 """
 import json
 import os
@@ -28,6 +32,13 @@ MODES = [
     (['--as', 'address'], 'address', True, None),
 ]
 BATCH = 20000
+MAX_SCOPE_ID = 31  # bytes: netkit::ip::max_scope_id_size
+
+
+def long_scope_id(text):
+    """True when the input's IPv6 scope id is longer than netkit stores (see above)."""
+    _, sep, scope = text.split('/')[0].partition('%')
+    return bool(sep) and len(scope.encode('utf-8')) > MAX_SCOPE_ID and '%' not in scope
 
 
 def run_batch(app, flags, inputs):
@@ -64,7 +75,7 @@ def main():
           flush=True)
     rng = random.Random(seed)
     start = time.monotonic()
-    done = compared = differences = 0
+    done = compared = differences = long_scopes = 0
     while done < args.count:
         n = min(BATCH, args.count - done)
         inputs = ref.random_inputs(rng, n)
@@ -77,6 +88,9 @@ def main():
             for text, answer in zip(batch, got):
                 want = ref.facts(text, kind, strict, hosts)
                 compared += 1
+                if long_scope_id(text) and 'error' not in want:
+                    long_scopes += 1
+                    want = {'input': text, 'error': want['error'] if 'error' in want else 'ValueError'}
                 if want != answer:
                     differences += 1
                     if differences <= 10:
@@ -85,8 +99,9 @@ def main():
         if args.count > BATCH:
             print('  %d inputs, %d answers compared, %d differences, %.0f s' %
                   (done, compared, differences, time.monotonic() - start), flush=True)
-    print('ip_differential: seed %d: %d inputs, %d answers compared, %d differences, %.1f s' %
-          (seed, done, compared, differences, time.monotonic() - start))
+    print('ip_differential: seed %d: %d inputs, %d answers compared, %d differences, %.1f s '
+          '(%d answers with a scope id over %d bytes: an error, by design)' %
+          (seed, done, compared, differences, time.monotonic() - start, long_scopes, MAX_SCOPE_ID))
     return 1 if differences else 0
 
 

@@ -84,24 +84,25 @@ namespace detail {
 [[noreturn]] void throw_not_an_address(wide_int n, const char* what);
 }
 
-// ip_address(n): IPv4 below 2**32, else IPv6; value_error for a negative n.
+// ip_address(n): IPv4 below 2**32, else IPv6; value_error for a negative n. (`what` names
+// the factory in the message.)
 template <integer I>
-constexpr address ip_address(I n) {
+constexpr address ip_address(I n, const char* what = "address") {
   const detail::wide_int w = detail::add(0, n, false);
-  if (w.negative || w.carry) detail::throw_not_an_address(w, "address");
+  if (w.negative || w.carry) detail::throw_not_an_address(w, what);
   if (w.magnitude <= ipv4_address::all_ones)
     return ipv4_address(static_cast<std::uint32_t>(w.magnitude));
   return ipv6_address(w.magnitude);
 }
 template <integer I>
 constexpr network ip_network(I n) {
-  const address a = ip_address(n);
+  const address a = ip_address(n, "network");
   if (a.is_v4()) return ipv4_network(a.v4());
   return ipv6_network(a.v6());
 }
 template <integer I>
 constexpr interface ip_interface(I n) {
-  const address a = ip_address(n);
+  const address a = ip_address(n, "interface");
   if (a.is_v4()) return ipv4_interface(a.v4());
   return ipv6_interface(a.v6());
 }
