@@ -279,7 +279,7 @@ class basic_network {
                                  std::optional<int> new_prefix = std::nullopt) const;
   basic_network supernet(int prefixlen_diff = 1,
                          std::optional<int> new_prefix = std::nullopt) const;
-  // This network minus `other`, largest blocks last (Python's order). value_error
+  // This network minus `other`, largest blocks first (Python's order). value_error
   // ("... not contained in ...") unless other.subnet_of(*this).
   std::vector<basic_network> address_exclude(const basic_network& other) const;
   // -1, 0 or 1 by network address, then netmask (host bits and scope ids play no part).
