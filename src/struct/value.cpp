@@ -133,13 +133,13 @@ std::string float_repr(double d) {
   return out;
 }
 
-std::string repr(const struct_value& v) {
-  switch (v.type()) {
-    case struct_value::kind::none: return "None";
-    case struct_value::kind::boolean: return v.as_bool() ? "True" : "False";
-    case struct_value::kind::integer: return v.is_big_int() ? v.big_text() : v.as_int().str();
-    case struct_value::kind::floating: return float_repr(v.as_float());
-    case struct_value::kind::byte_string: return repr(bytes_view(v.as_bytes()));
+std::string struct_value::repr() const {
+  switch (type()) {
+    case kind::none: return "None";
+    case kind::boolean: return as_bool() ? "True" : "False";
+    case kind::integer: return is_big_int() ? big_text() : as_int().str();
+    case kind::floating: return float_repr(as_float());
+    case kind::byte_string: return netkit::repr(bytes_view(as_bytes()));
   }
   return {};
 }
@@ -148,7 +148,7 @@ std::string repr(const struct_values& values) {
   std::string out = "(";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i != 0) out += ", ";
-    out += repr(values[i]);
+    out += values[i].repr();
   }
   if (values.size() == 1) out += ',';
   out += ')';

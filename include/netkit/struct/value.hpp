@@ -119,6 +119,9 @@ class struct_value {
   // large for a double (Python's OverflowError).
   std::optional<double> to_double() const noexcept;
 
+  // Python's repr() of the value (also netkit::repr(v)).
+  std::string repr() const;
+
   // Same kind and same value (floats by ==, so a NaN is not equal to itself).
   friend bool operator==(const struct_value& a, const struct_value& b) noexcept;
 
@@ -138,8 +141,10 @@ using struct_values = std::vector<struct_value>;
 // layout ('2.5', '1e+16', '1e-05', 'inf', 'nan', '-0.0').
 std::string float_repr(double d);
 
-// repr() of one value: None, True, 258, 2.700000047683716, b'ab'.
-std::string repr(const struct_value& v);
+// repr() of one value: None, True, 258, 2.700000047683716, b'ab'. A template taking exactly a
+// struct_value, so that repr(std::string) still means repr(bytes_view) and is not ambiguous.
+template <class T>
+requires std::same_as<T, struct_value> std::string repr(const T& v) { return v.repr(); }
 
 // repr() of a tuple of values: (1, b'ab', 2.700000047683716), (5,), ().
 std::string repr(const struct_values& values);
