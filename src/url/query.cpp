@@ -57,13 +57,13 @@ query_list parse_qsl(std::string_view qs, const parse_qs_options& options) {
 
 query_dict parse_qs(std::string_view qs, const parse_qs_options& options) {
   query_dict result;
-  for (auto& [name, value] : parse_qsl(qs, options)) {
+  for (auto& pair : parse_qsl(qs, options)) {
     auto it = std::find_if(result.begin(), result.end(),
-                           [&name](const auto& entry) { return entry.first == name; });
+                           [&pair](const auto& entry) { return entry.first == pair.first; });
     if (it == result.end()) {
-      result.emplace_back(std::move(name), std::vector<std::string>{std::move(value)});
+      result.emplace_back(std::move(pair.first), std::vector<std::string>{std::move(pair.second)});
     } else {
-      it->second.push_back(std::move(value));
+      it->second.push_back(std::move(pair.second));
     }
   }
   return result;
