@@ -112,17 +112,6 @@ class os_error : public std::system_error {
   std::string filename_;
 };
 
-// A Unix socket path passed to `call`. Python refuses a path longer than sun_path with
-// OSError("AF_UNIX path too long"); netkit's own refusal reads differently, so check first.
-inline netkit::endpoint unix_address(const std::string& path, std::string_view call) {
-  constexpr std::size_t sun_path_size = sizeof(sockaddr_un::sun_path);
-  if (path.size() > sun_path_size) {
-    throw netkit::socket_error(std::make_error_code(std::errc::invalid_argument),
-                               std::string(call) + ": AF_UNIX path too long");
-  }
-  return {path};
-}
-
 // The (host, port) tuple passed to `call` ("bind", "connect", "sendto"). Python checks the
 // port only there, so a twin builds its endpoint at the call too, and fails with Python's text.
 inline netkit::endpoint address(std::string host, int port, std::string_view call) {
@@ -195,8 +184,8 @@ inline std::string python_class(const std::error_code& code) {
   if (code.category() == netkit::h_category()) return "socket.herror";
   if (code == netkit::errc::timed_out) return "TimeoutError";
   if (code == netkit::errc::would_block) return "BlockingIOError";
-  // netkit reports an OSError that has no errno in Python ("service/proto not found") with a
-  // generic_category code; the kernel's errors come in the system category.
+  // An OSError that has no errno in Python ("service/proto not found") has a netkit_category
+  // code; the kernel's errors come in the system category.
   if (code.category() != std::system_category()) return "OSError";
   switch (code.value()) {
     case EPIPE:
@@ -218,14 +207,9 @@ inline std::string python_class(const std::error_code& code) {
 }
 
 // str() of the OSError Python raises where netkit threw `e`: "[Errno 111] Connection refused",
-// "timed out", or for an OSError without errno (a generic_category code) its bare message,
-// which netkit puts after the call's name: "inet_aton('x'): illegal IP address string ...".
+// "timed out", "illegal IP address string passed to inet_aton".
 inline std::string python_text(const std::system_error& e) {
-  if (e.code().category() != std::generic_category()) return netkit::python_message(e.code());
-  const std::string_view what = e.what();
-  auto colon = what.find("): ");
-  colon = colon == std::string_view::npos ? what.find(": ") : colon + 1;
-  return std::string(colon == std::string_view::npos ? what : what.substr(colon + 2));
+  return netkit::python_message(e.code());
 }
 
 // Runs the program's body; what Python would print as an uncaught exception goes to stderr.

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
     const std::string server_address = pymotw::arg(argc, argv, 1, "./uds_socket");
     pymotw::print("connecting to " + server_address);
     try {
-      sock.connect(pymotw::unix_address(server_address, "connect"));
+      sock.connect(server_address);
     } catch (const netkit::socket_error& e) {
       // print(msg) shows Python's str() of the OSError: "[Errno 2] No such file or directory".
       pymotw::print(pymotw::python_text(e));

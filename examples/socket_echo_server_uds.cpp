@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
 
     // Bind the socket to the address
     pymotw::print("starting up on " + server_address);
-    sock.bind(pymotw::unix_address(server_address, "bind"));
+    sock.bind(server_address);
 
     // Listen for incoming connections
     sock.listen(1);

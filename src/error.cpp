@@ -15,8 +15,15 @@ class netkit_category_impl final : public std::error_category {
     switch (static_cast<errc>(ev)) {
       case errc::would_block: return "operation would block";
       case errc::timed_out: return "timed out";
+      case errc::unix_path_too_long: return "AF_UNIX path too long";
+      case errc::illegal_inet_aton: return "illegal IP address string passed to inet_aton";
+      case errc::illegal_inet_pton: return "illegal IP address string passed to inet_pton";
+      case errc::packed_ip_wrong_length: return "packed IP wrong length for inet_ntoa";
+      case errc::service_not_found: return "service/proto not found";
+      case errc::port_not_found: return "port/proto not found";
+      case errc::protocol_not_found: return "protocol not found";
     }
-    return "unknown netkit condition";
+    return "unknown netkit error";
   }
   bool equivalent(const std::error_code& code, int condition) const noexcept override {
     if (code.category() != std::system_category() && code.category() != std::generic_category())
@@ -26,8 +33,8 @@ class netkit_category_impl final : public std::error_category {
       case errc::would_block:
         return v == EAGAIN || v == EWOULDBLOCK || v == EINPROGRESS || v == EALREADY;
       case errc::timed_out: return v == ETIMEDOUT;
+      default: return false;
     }
-    return false;
   }
 };
 
@@ -65,9 +72,9 @@ std::error_condition make_error_condition(errc e) noexcept {
 }
 
 std::string python_message(std::error_code ec) {
-  // CPython raises socket.timeout("timed out") for its own deadlines; a kernel ETIMEDOUT
-  // (e.g. from connect) keeps its errno text, as in Python.
-  if (ec == errc::timed_out && ec.category() == netkit_category()) return "timed out";
+  // CPython's own errors carry no errno ("timed out", "AF_UNIX path too long"); a kernel
+  // ETIMEDOUT (e.g. from connect) keeps its errno text, as in Python.
+  if (ec.category() == netkit_category()) return ec.message();
   return "[Errno " + std::to_string(ec.value()) + "] " + ec.message();
 }
 

@@ -27,10 +27,19 @@
 
 namespace netkit {
 
-// Conditions that group several errno values, as Python's exception classes do.
+// netkit's own error values. The first two are also conditions that group errno values, as
+// Python's exception classes do (`ec == errc::would_block`); the rest are the OSErrors Python
+// raises without an errno, whose text python_message() gives bare, as Python prints them.
 enum class errc {
-  would_block = 1,  // EAGAIN, EWOULDBLOCK, EINPROGRESS, EALREADY: BlockingIOError
-  timed_out,        // ETIMEDOUT: socket.timeout
+  would_block = 1,         // EAGAIN, EWOULDBLOCK, EINPROGRESS, EALREADY: BlockingIOError
+  timed_out,               // ETIMEDOUT or a socket's own deadline: socket.timeout
+  unix_path_too_long,      // "AF_UNIX path too long"
+  illegal_inet_aton,       // "illegal IP address string passed to inet_aton"
+  illegal_inet_pton,       // "illegal IP address string passed to inet_pton"
+  packed_ip_wrong_length,  // "packed IP wrong length for inet_ntoa"
+  service_not_found,       // "service/proto not found" (getservbyname)
+  port_not_found,          // "port/proto not found" (getservbyport)
+  protocol_not_found,      // "protocol not found" (getprotobyname)
 };
 
 const std::error_category& netkit_category() noexcept;  // for errc conditions
@@ -98,11 +107,14 @@ inline void throw_if(std::error_code ec, std::string_view call, std::string_view
 // The error code for the calling thread's errno.
 inline std::error_code last_error() noexcept { return {errno, std::system_category()}; }
 
+// An error code (not a condition) carrying one of netkit's own values.
+inline std::error_code make_code(errc e) noexcept {
+  return {static_cast<int>(e), netkit_category()};
+}
+
 // The code netkit reports when a socket's own deadline (settimeout) expires; Python's text for
 // it is "timed out", as for socket.timeout.
-inline std::error_code timeout_code() noexcept {
-  return {static_cast<int>(errc::timed_out), netkit_category()};
-}
+inline std::error_code timeout_code() noexcept { return make_code(errc::timed_out); }
 
 }  // namespace netkit
 

@@ -123,16 +123,12 @@ bytes inet_aton(std::string_view text) {
   const std::string t(text);
   in_addr a{};
   if (::inet_aton(t.c_str(), &a) == 0)
-    throw socket_error(
-        std::make_error_code(std::errc::invalid_argument),
-        "inet_aton(" + repr_str(text) + "): illegal IP address string passed to inet_aton");
+    throw_error(make_code(errc::illegal_inet_aton), "inet_aton", repr_str(text));
   return {reinterpret_cast<const char*>(&a), sizeof a};
 }
 
 std::string inet_ntoa(bytes_view packed) {
-  if (packed.size() != 4)
-    throw socket_error(std::make_error_code(std::errc::invalid_argument),
-                       "inet_ntoa: packed IP wrong length for inet_ntoa");
+  if (packed.size() != 4) throw_error(make_code(errc::packed_ip_wrong_length), "inet_ntoa");
   return inet_ntop(AF_INET, packed);
 }
 
@@ -141,10 +137,7 @@ bytes inet_pton(int family, std::string_view text) {
   unsigned char buf[sizeof(in6_addr)];
   const int rc = ::inet_pton(family, t.c_str(), buf);
   if (rc < 0) throw_error(last_error(), "inet_pton", t);
-  if (rc == 0)
-    throw socket_error(
-        std::make_error_code(std::errc::invalid_argument),
-        "inet_pton(" + repr_str(text) + "): illegal IP address string passed to inet_pton");
+  if (rc == 0) throw_error(make_code(errc::illegal_inet_pton), "inet_pton", repr_str(text));
   return {reinterpret_cast<const char*>(buf), family == AF_INET ? 4u : 16u};
 }
 

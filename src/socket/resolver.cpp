@@ -173,9 +173,7 @@ int getservbyname(std::string_view service, std::string_view proto) {
   char buf[1024];
   ::getservbyname_r(s.c_str(), p.empty() ? nullptr : p.c_str(), &se, buf, sizeof buf, &result);
   if (result == nullptr)
-    throw socket_error(
-        std::make_error_code(std::errc::no_such_file_or_directory),
-        "getservbyname(" + s + (p.empty() ? "" : ", " + p) + "): service/proto not found");
+    throw_error(make_code(errc::service_not_found), "getservbyname", p.empty() ? s : s + ", " + p);
   return ::ntohs(static_cast<std::uint16_t>(result->s_port));
 }
 
@@ -188,9 +186,8 @@ std::string getservbyport(int port, std::string_view proto) {
   ::getservbyport_r(static_cast<int>(::htons(static_cast<std::uint16_t>(port))),
                     p.empty() ? nullptr : p.c_str(), &se, buf, sizeof buf, &result);
   if (result == nullptr)
-    throw socket_error(std::make_error_code(std::errc::no_such_file_or_directory),
-                       "getservbyport(" + std::to_string(port) + (p.empty() ? "" : ", " + p) +
-                           "): port/proto not found");
+    throw_error(make_code(errc::port_not_found), "getservbyport",
+                std::to_string(port) + (p.empty() ? "" : ", " + p));
   return result->s_name;
 }
 
@@ -200,9 +197,7 @@ int getprotobyname(std::string_view name) {
   protoent* result = nullptr;
   char buf[1024];
   ::getprotobyname_r(n.c_str(), &pe, buf, sizeof buf, &result);
-  if (result == nullptr)
-    throw socket_error(std::make_error_code(std::errc::no_such_file_or_directory),
-                       "getprotobyname(" + n + "): protocol not found");
+  if (result == nullptr) throw_error(make_code(errc::protocol_not_found), "getprotobyname", n);
   return result->p_proto;
 }
 

@@ -61,16 +61,19 @@ socket_address socket_address::ipv6(std::string_view ip, std::uint16_t port, std
 socket_address socket_address::unix_path(std::string_view path) {
   socket_address a;
   auto& sun = *reinterpret_cast<sockaddr_un*>(&a.storage_);
-  if (path.size() >= sizeof(sun.sun_path))
-    throw value_error("socket_address::unix_path: AF_UNIX path too long (" +
-                      std::to_string(path.size()) + " bytes, at most " +
-                      std::to_string(sizeof(sun.sun_path) - 1) + ")");
+  if (path.size() > sizeof(sun.sun_path))
+    throw socket_error(make_code(errc::unix_path_too_long),
+                       "socket_address::unix_path: AF_UNIX path too long (" +
+                           std::to_string(path.size()) + " bytes, at most " +
+                           std::to_string(sizeof(sun.sun_path)) + ")");
   sun.sun_family = AF_UNIX;
   std::memcpy(sun.sun_path, path.data(), path.size());
-  // An abstract name is exactly as long as given; a path carries its terminating NUL; an empty
-  // path is the unnamed address (binding it autobinds, as in Python).
+  // An abstract name is exactly as long as given; a path carries its terminating NUL when it
+  // fits (Linux, like Python, accepts a path filling all 108 bytes); an empty path is the
+  // unnamed address (binding it autobinds, as in Python).
   const bool abstract = !path.empty() && path.front() == '\0';
-  a.len_ = static_cast<socklen_t>(path_offset + path.size() + (abstract || path.empty() ? 0 : 1));
+  const bool nul = !abstract && !path.empty() && path.size() < sizeof(sun.sun_path);
+  a.len_ = static_cast<socklen_t>(path_offset + path.size() + (nul ? 1 : 0));
   return a;
 }
 
