@@ -83,7 +83,8 @@ class Struct {
   struct_values unpack(bytes_view buffer) const;
   // Needs at least size() bytes from offset; a negative offset counts from the end.
   struct_values unpack_from(bytes_view buffer, std::ptrdiff_t offset = 0) const;
-  // Unpacks consecutive records; the buffer must be a whole number of them.
+  // Unpacks consecutive records; the buffer must be a whole number of them. The range views
+  // the buffer (as Python's iterator holds it): keep the buffer alive while iterating.
   iter_unpack_range iter_unpack(bytes_view buffer) const;
 
   // For callers that manage their own storage: unpacks size() bytes at `data` (no check), and
