@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     pymotw::print("<enum 'AddressFamily'>");
     // Python 2's socket.socket(_sock=s) became s.dup() in the Python twin: a second socket
     // object on a duplicate descriptor, kept open until the program ends.
-    const netkit::socket s2 = netkit::fromfd(s.fileno(), s.family(), s.type());
+    const netkit::socket s2 = s.dup();
     // str() of an IntEnum is its number since Python 3.11.
     pymotw::print(s2.family());
     s.connect(pymotw::address(host, port, "connect"));

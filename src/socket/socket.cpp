@@ -473,6 +473,15 @@ void socket::close() {
 
 int socket::detach() noexcept { return std::exchange(fd_, -1); }
 
+socket socket::dup() const {
+  if (fd_ < 0) throw_error(bad_fd(), "dup");
+  const int copy = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0) throw_error(last_error(), "dup", where());
+  socket s(copy, family_, type_, proto_);
+  s.timeout_ = timeout_;  // the open file description, and so O_NONBLOCK, is shared
+  return s;
+}
+
 socket_address socket::getsockname() const {
   if (fd_ < 0) throw_error(bad_fd(), "getsockname");
   socket_address a;

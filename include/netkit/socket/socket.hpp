@@ -119,6 +119,8 @@ class socket {
   void close();
   // Gives up ownership: returns the descriptor and leaves this socket closed.
   int detach() noexcept;
+  // A new socket on a duplicate descriptor (close-on-exec), with this socket's timeout.
+  socket dup() const;
 
   socket_address getsockname() const;
   socket_address getpeername() const;

@@ -3,6 +3,7 @@
 // Python 3.11's socket module as the reference.
 #include "netkit/socket/socket.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netdb.h>
 #include <netinet/tcp.h>
@@ -1190,3 +1191,17 @@ TEST(SocketOptions, SoErrorReadsPendingError) {
 }
 
 }  // namespace
+
+// Python's socket.dup(): a second socket on a duplicate descriptor, close-on-exec, same kind.
+TEST(SocketDup, SharesTheConnectionAndIsCloseOnExec) {
+  auto [a, b] = netkit::socketpair();
+  b.settimeout(5.0);
+  netkit::socket copy = a.dup();
+  EXPECT_NE(copy.fileno(), a.fileno());
+  EXPECT_EQ(copy.family(), a.family());
+  EXPECT_EQ(copy.type(), a.type());
+  EXPECT_NE(::fcntl(copy.fileno(), F_GETFD) & FD_CLOEXEC, 0);
+  a.close();
+  copy.sendall("via dup");
+  EXPECT_EQ(b.recv(16), "via dup");
+}
