@@ -167,6 +167,9 @@ def main():
     parser.add_argument('--raw-count', type=int, default=500,
                         help='inputs per action also sent as raw lines (no JSON quoting)')
     parser.add_argument('--seed', type=int, default=None)
+    parser.add_argument('--unicode', action='store_true',
+                        help='also split http://<c>/, http://a<c>\u03a3/ and http://a\u03a3<c>/ for '
+                             'every code point c (lowercasing, final sigma, NFKC)')
     args = parser.parse_args()
     if args.app == 'none' or not os.path.exists(args.app):
         print('url_differential: no netkit binary, skipped')
@@ -192,6 +195,15 @@ def main():
         total += done
         print(f'  {action} {" ".join(options)}: {done} inputs, '
               f'{len(report)} differences so far', flush=True)
+    if args.unicode:
+        chars = [chr(c) for c in range(1, 0x110000) if not 0xD800 <= c < 0xE000]
+        for form in ('http://{}/', 'http://a{}\u03a3/', 'http://a\u03a3{}/'):
+            for i in range(0, len(chars), CHUNK):
+                inputs = [form.format(c) for c in chars[i:i + CHUNK]]
+                check(args.app, 'split', [], {}, inputs, False, report)
+                total += len(inputs)
+            print(f'  split {form}: every code point, {len(report)} differences so far',
+                  flush=True)
     elapsed = time.monotonic() - start
     print(f'url_differential: {total} inputs, {len(report)} differences, {elapsed:.1f}s, '
           f'seed {seed}')
