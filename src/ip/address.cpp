@@ -254,7 +254,7 @@ bool parse_v6_int(std::string_view text, uint128& out, std::string* message) {
   };
   for (int i = 0; i < hi; ++i)
     if (!add_hextet(part(i))) return false;
-  ip <<= 16 * skipped;
+  ip = skipped == 8 ? 0 : ip << (16 * skipped);  // "::" skips all 128 bits
   for (int i = -lo; i < 0; ++i)
     if (!add_hextet(part(i))) return false;
   out = ip;

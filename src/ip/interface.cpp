@@ -75,8 +75,18 @@ std::string basic_interface<Address>::with_hostmask() const {
   return ip().str() + "/" + hostmask().str();
 }
 
-template class basic_interface<ipv4_address>;
-template class basic_interface<ipv6_address>;
+// The out-of-line members, for both families (see network.cpp for why not `template class`).
+#define NETKIT_IP_INTERFACE_MEMBERS(A)                              \
+  template basic_interface<A>::basic_interface(std::string_view);   \
+  template std::string basic_interface<A>::str() const;             \
+  template std::string basic_interface<A>::exploded() const;        \
+  template std::string basic_interface<A>::reverse_pointer() const; \
+  template std::string basic_interface<A>::with_prefixlen() const;  \
+  template std::string basic_interface<A>::with_netmask() const;    \
+  template std::string basic_interface<A>::with_hostmask() const;
+NETKIT_IP_INTERFACE_MEMBERS(ipv4_address)
+NETKIT_IP_INTERFACE_MEMBERS(ipv6_address)
+#undef NETKIT_IP_INTERFACE_MEMBERS
 
 std::ostream& operator<<(std::ostream& out, const ipv4_interface& i) { return out << i.str(); }
 std::ostream& operator<<(std::ostream& out, const ipv6_interface& i) { return out << i.str(); }

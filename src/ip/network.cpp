@@ -244,8 +244,23 @@ std::vector<basic_network<Address>> basic_network<Address>::address_exclude(
   return out;
 }
 
-template class basic_network<ipv4_address>;
-template class basic_network<ipv6_address>;
+// The out-of-line members, for both families. (Not `template class basic_network<...>`: clang 14
+// would instantiate the IPv6-only members for IPv4 too.)
+#define NETKIT_IP_NETWORK_MEMBERS(A)                                                   \
+  template basic_network<A>::basic_network(std::string_view, bool);                    \
+  template basic_network<A>::basic_network(std::string_view, std::string_view, bool);  \
+  template std::string basic_network<A>::str() const;                                  \
+  template std::string basic_network<A>::exploded() const;                             \
+  template std::string basic_network<A>::reverse_pointer() const;                      \
+  template std::string basic_network<A>::with_netmask() const;                         \
+  template std::string basic_network<A>::with_hostmask() const;                        \
+  template network_range<A> basic_network<A>::subnets(int, std::optional<int>) const;  \
+  template basic_network<A> basic_network<A>::supernet(int, std::optional<int>) const; \
+  template std::vector<basic_network<A>> basic_network<A>::address_exclude(            \
+      const basic_network<A>&) const;
+NETKIT_IP_NETWORK_MEMBERS(ipv4_address)
+NETKIT_IP_NETWORK_MEMBERS(ipv6_address)
+#undef NETKIT_IP_NETWORK_MEMBERS
 
 std::ostream& operator<<(std::ostream& out, const ipv4_network& n) { return out << n.str(); }
 std::ostream& operator<<(std::ostream& out, const ipv6_network& n) { return out << n.str(); }

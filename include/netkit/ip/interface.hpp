@@ -124,9 +124,6 @@ class basic_interface {
 using ipv4_interface = basic_interface<ipv4_address>;
 using ipv6_interface = basic_interface<ipv6_address>;
 
-extern template class basic_interface<ipv4_address>;
-extern template class basic_interface<ipv6_address>;
-
 std::ostream& operator<<(std::ostream& out, const ipv4_interface& i);
 std::ostream& operator<<(std::ostream& out, const ipv6_interface& i);
 

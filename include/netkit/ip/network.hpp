@@ -339,9 +339,6 @@ constexpr bool basic_network<Address>::is_global() const noexcept {
   }
 }
 
-extern template class basic_network<ipv4_address>;
-extern template class basic_network<ipv6_address>;
-
 std::ostream& operator<<(std::ostream& out, const ipv4_network& n);
 std::ostream& operator<<(std::ostream& out, const ipv6_network& n);
 
