@@ -425,13 +425,24 @@ struct_values Struct::unpack_from(bytes_view buffer, std::ptrdiff_t offset) cons
   return out;
 }
 
-iter_unpack_range Struct::iter_unpack(bytes_view buffer) const {
-  if (size_ == 0) fail("cannot iteratively unpack with a struct of length 0");
-  if (buffer.size() % size_ != 0) {
-    fail("iterative unpacking requires a buffer of a multiple of " + std::to_string(size_) +
+namespace {
+void check_iter_unpack(std::size_t record, std::size_t buffer) {
+  if (record == 0) fail("cannot iteratively unpack with a struct of length 0");
+  if (buffer % record != 0) {
+    fail("iterative unpacking requires a buffer of a multiple of " + std::to_string(record) +
          " bytes");
   }
+}
+}  // namespace
+
+iter_unpack_range Struct::iter_unpack(bytes_view buffer) const {
+  check_iter_unpack(size_, buffer.size());
   return iter_unpack_range(*this, buffer);
+}
+
+iter_unpack_range Struct::iter_unpack(bytes&& buffer) const {
+  check_iter_unpack(size_, buffer.size());
+  return iter_unpack_range(*this, std::move(buffer));
 }
 
 struct_values iter_unpack_range::iterator::operator*() const {
@@ -451,6 +462,9 @@ struct_values unpack_from(std::string_view format, bytes_view buffer, std::ptrdi
 }
 iter_unpack_range iter_unpack(std::string_view format, bytes_view buffer) {
   return Struct(format).iter_unpack(buffer);
+}
+iter_unpack_range iter_unpack(std::string_view format, bytes&& buffer) {
+  return Struct(format).iter_unpack(std::move(buffer));
 }
 std::size_t calcsize(std::string_view format) { return Struct(format).size(); }
 

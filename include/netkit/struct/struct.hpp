@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -84,8 +85,12 @@ class Struct {
   // Needs at least size() bytes from offset; a negative offset counts from the end.
   struct_values unpack_from(bytes_view buffer, std::ptrdiff_t offset = 0) const;
   // Unpacks consecutive records; the buffer must be a whole number of them. The range views
-  // the buffer (as Python's iterator holds it): keep the buffer alive while iterating.
+  // the buffer (as Python's iterator holds it): keep the buffer alive while iterating. A
+  // temporary byte string is moved into the range instead, so
+  // `for (auto& r : s.iter_unpack(make_bytes()))` is safe.
   iter_unpack_range iter_unpack(bytes_view buffer) const;
+  iter_unpack_range iter_unpack(bytes&& buffer) const;
+  iter_unpack_range iter_unpack(const char* buffer) const;
 
   // For callers that manage their own storage: unpacks size() bytes at `data` (no check), and
   // packs into size() zeroed bytes at `out` after checking the count.
@@ -136,15 +141,19 @@ class iter_unpack_range {
     std::size_t step_ = 0;
   };
 
-  iterator begin() const { return {&struct_, data_.data(), struct_.size()}; }
-  iterator end() const { return {&struct_, data_.data() + data_.size(), struct_.size()}; }
-  std::size_t size() const noexcept { return data_.size() / struct_.size(); }
+  iterator begin() const { return {&struct_, buffer().data(), struct_.size()}; }
+  iterator end() const { return {&struct_, buffer().data() + buffer().size(), struct_.size()}; }
+  std::size_t size() const noexcept { return buffer().size() / struct_.size(); }
 
  private:
   friend class Struct;
   iter_unpack_range(Struct s, bytes_view data) : struct_(std::move(s)), data_(data) {}
+  iter_unpack_range(Struct s, bytes&& owned) : struct_(std::move(s)), owned_(std::move(owned)) {}
+  // Computed on use: a moved std::string may move its bytes (short strings live inline).
+  bytes_view buffer() const noexcept { return owned_ ? bytes_view(*owned_) : data_; }
   Struct struct_;
   bytes_view data_;
+  std::optional<bytes> owned_;
 };
 
 // The module-level functions: each compiles the format, then does as Struct does.
@@ -164,6 +173,13 @@ requires(std::constructible_from<struct_value, Args>&&...) void pack_into(std::s
 struct_values unpack(std::string_view format, bytes_view buffer);
 struct_values unpack_from(std::string_view format, bytes_view buffer, std::ptrdiff_t offset = 0);
 iter_unpack_range iter_unpack(std::string_view format, bytes_view buffer);
+iter_unpack_range iter_unpack(std::string_view format, bytes&& buffer);
+inline iter_unpack_range Struct::iter_unpack(const char* buffer) const {
+  return iter_unpack(bytes_view(buffer));
+}
+inline iter_unpack_range iter_unpack(std::string_view format, const char* buffer) {
+  return iter_unpack(format, bytes_view(buffer));
+}
 std::size_t calcsize(std::string_view format);
 
 }  // namespace netkit

@@ -1,7 +1,0 @@
-// Proves netkit/socket/multicast.hpp is self-contained: it is included first, before anything else.
-#include "netkit/socket/multicast.hpp"
-
-// GoogleTest comes second, so it cannot supply anything the header forgot.
-#include <gtest/gtest.h>
-
-TEST(HeaderSelfContained, socket_multicast) { SUCCEED(); }

@@ -1,7 +1,0 @@
-// Proves netkit/socket/socket.hpp is self-contained: it is included first, before anything else.
-#include "netkit/socket/socket.hpp"
-
-// GoogleTest comes second, so it cannot supply anything the header forgot.
-#include <gtest/gtest.h>
-
-TEST(HeaderSelfContained, socket_socket) { SUCCEED(); }
