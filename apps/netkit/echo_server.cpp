@@ -29,7 +29,6 @@
 #include <thread>
 #include <vector>
 
-
 #include "command.hpp"
 #include "netkit/socket.hpp"
 #include "signals.hpp"

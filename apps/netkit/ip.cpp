@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "json_lines.hpp"
 #include "netkit/ip.hpp"
 #include "netkit/repr.hpp"
 
@@ -41,43 +42,12 @@ struct ip_options {
   std::vector<std::string> inputs;
 };
 
-class line_writer {
- public:
-  line_writer() : tty_(::isatty(STDOUT_FILENO) != 0) {}
-  line_writer(const line_writer&) = delete;
-  line_writer& operator=(const line_writer&) = delete;
-  ~line_writer() { flush(); }
-  void write(std::string_view text) {
-    buffer_ += text;
-    if (tty_ || buffer_.size() >= 1 << 16) flush();
-  }
-  void flush() {
-    if (!buffer_.empty()) std::fwrite(buffer_.data(), 1, buffer_.size(), stdout);
-    std::fflush(stdout);
-    buffer_.clear();
-  }
-
- private:
-  bool tty_;
-  std::string buffer_;
-};
-
 // One fact: a JSON value, and how Python's print() shows it.
 struct fact {
   std::string name;
   json value;
   std::string text;
 };
-
-std::string hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 0xFU];
-  }
-  return out;
-}
 
 class facts {
  public:
@@ -120,7 +90,7 @@ template <class A>
 void address_facts(facts& f, const A& a) {
   f.number("version", a.version());
   f.number("max_prefixlen", a.max_prefixlen());
-  f.add("packed", hex(a.packed()), "b'" + hex(a.packed()) + "'");
+  f.add("packed", to_hex(a.packed()), netkit::repr(bytes_view(a.packed())));
   f.text("compressed", a.compressed());
   f.text_or_error("exploded", [&] { return a.exploded(); });
   f.text_or_error("reverse_pointer", [&] { return a.reverse_pointer(); });
@@ -238,8 +208,7 @@ class runner {
       }
     } catch (const std::exception& e) {
       if (o_.json_mode) {
-        out_.write(dump(json{{"input", input}, {"error", std::string(nip::python_name(e))}}));
-        out_.write("\n");
+        out_.write_json(json{{"input", input}, {"error", std::string(nip::python_name(e))}});
       } else {
         out_.flush();
         std::cerr << nip::python_name(e) << ": " << e.what() << std::endl;
@@ -249,8 +218,7 @@ class runner {
     if (o_.json_mode) {
       json out{{"input", input}, {"type", type}, {"str", str}};
       for (const fact& x : f.list()) out[x.name] = x.value;
-      out_.write(dump(out));
-      out_.write("\n");
+      out_.write_json(out);
     } else {
       std::string text = repr + "\n";
       for (const fact& x : f.list()) text += " " + x.name + ": " + x.text + "\n";
@@ -260,9 +228,6 @@ class runner {
   }
 
  private:
-  static std::string dump(const json& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
   const ip_options& o_;
   line_writer out_;
 };
@@ -270,19 +235,7 @@ class runner {
 int run_ip(const ip_options& o) {
   runner r(o);
   bool all_ok = true;
-  if (!(o.inputs.size() == 1 && o.inputs[0] == "-")) {
-    for (const std::string& input : o.inputs) all_ok = r.answer(input) && all_ok;
-    return all_ok || o.json_mode ? 0 : 1;
-  }
-  char* raw = nullptr;
-  std::size_t capacity = 0;
-  ssize_t n = 0;
-  while ((n = ::getline(&raw, &capacity, stdin)) >= 0) {
-    std::string line(raw, static_cast<std::size_t>(n));
-    if (!line.empty() && line.back() == '\n') line.pop_back();
-    all_ok = r.answer(line) && all_ok;
-  }
-  std::free(raw);
+  for_each_input(o.inputs, [&](const std::string& input) { all_ok = r.answer(input) && all_ok; });
   return all_ok || o.json_mode ? 0 : 1;
 }
 

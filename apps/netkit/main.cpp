@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   // Adding a subcommand is one line here and one file beside this one.
+  // clang-format off
   const std::vector<netkit::app::command> commands = {
       netkit::app::add_tour(app),
       netkit::app::add_resolve(app),
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
       netkit::app::add_ip(app),
       netkit::app::add_struct(app),
   };
+  // clang-format on
 
   try {
     app.parse(argc, argv);

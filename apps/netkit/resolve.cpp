@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-
 #include "command.hpp"
 #include "netkit/socket.hpp"
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "json_lines.hpp"
 #include "netkit/struct.hpp"
 
 namespace netkit::app {
@@ -80,17 +81,6 @@ bytes from_hex(std::string_view text) {
     }
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
-  }
-  return out;
-}
-
-std::string to_hex(bytes_view data) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(data.size() * 2);
-  for (unsigned char c : data) {
-    out += digits[c >> 4];
-    out += digits[c & 0xfU];
   }
   return out;
 }
@@ -309,29 +299,9 @@ json answer(mode m, const std::string& line, bool messages) {
 }
 
 int run_json(mode m, const struct_options& o) {
-  const bool tty = ::isatty(STDOUT_FILENO) != 0;
-  std::string buffer;
-  auto emit = [&](const json& j) {
-    buffer += j.dump(-1, ' ', false, json::error_handler_t::replace);
-    buffer += '\n';
-    if (tty || buffer.size() > (1U << 16)) {
-      std::fwrite(buffer.data(), 1, buffer.size(), stdout);
-      buffer.clear();
-      if (tty) std::fflush(stdout);
-    }
-  };
-  if (o.args.size() == 1 && o.args[0] == "-") {
-    std::ios::sync_with_stdio(false);
-    std::string line;
-    while (std::getline(std::cin, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      emit(answer(m, line, o.messages));
-    }
-  } else {
-    for (const auto& a : o.args) emit(answer(m, a, o.messages));
-  }
-  std::fwrite(buffer.data(), 1, buffer.size(), stdout);
-  std::fflush(stdout);
+  line_writer out;
+  for_each_input(o.args,
+                 [&](const std::string& input) { out.write_json(answer(m, input, o.messages)); });
   return 0;
 }
 

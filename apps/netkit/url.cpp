@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "json_lines.hpp"
 #include "netkit/repr.hpp"
 #include "netkit/url.hpp"
 
@@ -42,32 +43,6 @@ struct url_options {
   std::optional<long long> max_num_fields;
   std::string separator = "&";
 };
-
-// Writes whole lines; flushes each one only when a person is watching.
-class line_writer {
- public:
-  line_writer() : tty_(::isatty(STDOUT_FILENO) != 0) {}
-  line_writer(const line_writer&) = delete;
-  line_writer& operator=(const line_writer&) = delete;
-  ~line_writer() { flush(); }
-
-  void line(const std::string& text) {
-    buffer_ += text;
-    buffer_.push_back('\n');
-    if (tty_ || buffer_.size() >= 1 << 16) flush();
-  }
-  void flush() {
-    if (!buffer_.empty()) std::fwrite(buffer_.data(), 1, buffer_.size(), stdout);
-    std::fflush(stdout);
-    buffer_.clear();
-  }
-
- private:
-  bool tty_;
-  std::string buffer_;
-};
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 json optional_json(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
@@ -138,13 +113,13 @@ class runner {
     } catch (const value_error&) {
       out = json{{"input", input}, {"error", "ValueError"}};
     }
-    out_.line(dump(out));
+    out_.write_json(out);
   }
 
   // A stdin line that is not a usable input: reported in the line mode, fatal otherwise.
   void bad_input(const std::string& line, const std::string& why) {
     if (!o_.json_mode) throw usage_error("bad input line: " + why);
-    out_.line(dump(json{{"input", line}, {"error", "InputError"}}));
+    out_.write_json(json{{"input", line}, {"error", "InputError"}});
   }
 
  private:
@@ -202,7 +177,7 @@ class runner {
 int run_url(const url_options& o) {
   runner r(o);
   const bool join = o.action == "join";
-  if (!(o.inputs.size() == 1 && o.inputs[0] == "-")) {
+  if (!inputs_from_stdin(o.inputs)) {
     if (join) {
       if (o.inputs.size() != 2) throw usage_error("join takes two inputs: BASE URL");
       r.answer(json::array({o.inputs[0], o.inputs[1]}));
@@ -211,15 +186,10 @@ int run_url(const url_options& o) {
     for (const std::string& input : o.inputs) r.answer(json(input));
     return 0;
   }
-  char* raw = nullptr;
-  std::size_t capacity = 0;
-  ssize_t n = 0;
-  while ((n = ::getline(&raw, &capacity, stdin)) >= 0) {
-    std::string line(raw, static_cast<std::size_t>(n));
-    if (!line.empty() && line.back() == '\n') line.pop_back();
+  for_each_stdin_line([&](const std::string& line) {
     if (!join && !o.json_input) {
       r.answer(json(line));
-      continue;
+      return;
     }
     json input = json::parse(line, nullptr, false);
     const bool ok =
@@ -230,8 +200,7 @@ int run_url(const url_options& o) {
     } else {
       r.bad_input(line, join ? "expected a JSON array [base, url]" : "expected a JSON string");
     }
-  }
-  std::free(raw);
+  });
   return 0;
 }
 
