@@ -2,6 +2,7 @@
 # netkit's one entry point for building, touring and testing on a fresh Debian 12 machine.
 #   ./build.sh tour          build (release) and run `netkit tour`
 #   ./build.sh test [PRESET] build and run the whole test suite (preset: release, asan, tsan, debug)
+#   ./build.sh fuzz [SECONDS] build the libFuzzer targets with clang and run each for SECONDS
 # Missing Debian packages are installed first (apt-get, only those that are missing).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,7 +12,7 @@ packages=(cmake g++ ninja-build ccache python3 libgtest-dev libgmock-dev libbenc
 
 ensure_packages() {
   local missing=()
-  for p in "${packages[@]}"; do
+  for p in "${packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -42,8 +43,12 @@ case "$cmd" in
     configure_and_build "$preset"
     ctest --preset "$preset" -j "$(nproc)"
     ;;
+  fuzz)
+    ensure_packages clang libclang-rt-14-dev
+    exec fuzz/run.sh "${2:-20}"
+    ;;
   *)
-    sed -n '2,5p' "$0" >&2
+    sed -n '2,6p' "$0" >&2
     exit 2
     ;;
 esac

@@ -9,7 +9,7 @@ build=build/fuzz
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1"
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DNETKIT_BUILD_FUZZ=ON -DNETKIT_BUILD_TESTS=OFF -DNETKIT_BUILD_EXAMPLES=OFF \
-      -DNETKIT_BUILD_APPS=OFF -DCMAKE_CXX_FLAGS="$san -fsanitize=fuzzer-no-link" >/dev/null
+      -DNETKIT_BUILD_APPS=OFF -DNETKIT_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS="$san -fsanitize=fuzzer-no-link" >/dev/null
 cmake --build "$build" -j "$(nproc)"
 shopt -s nullglob
 targets=("$build"/fuzz/fuzz_*)
