@@ -3,6 +3,7 @@
 
 Generated with CPython 3.11.7; rerun and paste the output when the reference Python changes:
     python3 tests/tools/gen_repr_vectors.py
+The larger, random str vectors live in tests/data/repr/ (tests/tools/gen_repr_str_vectors.py).
 """
 import sys
 
@@ -49,4 +50,46 @@ print('// (input, repr(input)) for str samples (UTF-8 in, Python str repr out).'
 print('const std::vector<std::pair<std::string_view, std::string_view>> kStrSamples = {')
 for s in strs:
     print('    {%s, %s},' % (literal(s.encode()), literal(repr(s).encode())))
+print('};')
+print()
+# Characters str.isprintable() rejects, one or more of every category, the edges of the
+# categories' ranges, and printable neighbours that must be kept as they are.
+unicode_strs = [
+    # Cc: C0 edges, DEL, C1 (escaped as \xNN although above 0x7f).
+    '\x1f', '\x7f', '\x80', '\x85', '\x9f',
+    # Zs other than ' ': NO-BREAK SPACE and friends; U+00A1 is the first printable after it.
+    '\xa0', '\xa1', '\u1680', '\u2000', '\u200a', '\u202f', '\u205f', '\u3000', ' ',
+    # Zl, Zp.
+    '\u2028', '\u2029',
+    # Cf: SOFT HYPHEN, Arabic number sign, ZWSP, ZWJ, LRM, bidi controls, word joiner, BOM,
+    # interlinear annotation, astral format characters (tags).
+    '\xad', '\xac', '\xae', '\u0600', '\u061c', '\u200b', '\u200d', '\u200e', '\u202e', '\u2060',
+    '\ufeff', '\ufff9', '\U000110bd', '\U0001d173', '\U000e0001', '\U000e0020', '\U000e007f',
+    # Co: private use, BMP and planes 15-16.
+    '\ue000', '\uf8ff', '\U000f0000', '\U000ffffd', '\U00100000', '\U0010fffd',
+    # Cn: unassigned and noncharacters, every plane's end, U+10FFFF.
+    '\u0378', '\u0379', '\u037a', '\ufdd0', '\ufffe', '\uffff', '\U0001ffff', '\U0002fffe',
+    '\U000e0000', '\U000effff', '\U0010ffff', '\U00050000',
+    # Printable: combining marks (alone and after a letter), CJK, astral letters, emoji.
+    'e\u0301', '\u0300', '\u036f', '\u20dd', '\u4e00', '\U00020000', '\U0003134a', '\U00010000',
+    '\U0001f600', '\U0001f1eb\U0001f1f7', '\U0001f468\u200d\U0001f469', '\U0001f44d\U0001f3fd',
+    '\ufffd', '\ufffc', '\u00ff', '\u0100',
+    # Quote choice with non-ASCII text around, and escapes next to printable text.
+    "it's\u2028", 'say "\xa0"', '\'"\u200b', 'a\u2028b\u2029c\x85d', 'tab\tand\xa0nbsp',
+]
+print('// (input, repr(input)) for non-ASCII str samples, every category str.isprintable() rejects.')
+print('const std::vector<std::pair<std::string_view, std::string_view>> kUnicodeStrSamples = {')
+for s in unicode_strs:
+    print('    {%s, %s},' % (literal(s.encode()), literal(repr(s).encode())))
+print('};')
+print()
+# Invalid UTF-8: repr() of the text Python decodes with errors='surrogateescape'.
+invalid = [b'\xff', b'\x80', b'\xbf', b'\xc0\xaf', b'\xc1\xbf', b'\xc2', b'\xe4\xbd', b'\xe4\xbdA',
+           b'caf\xe9', b'\xe0\x80\x80', b'\xe0\x9f\xbf', b'\xed\xa0\x80', b'\xed\xbf\xbf',
+           b'\xf0\x8f\xbf\xbf', b'\xf0\x9f\x98', b'\xf0\x9f\x98\x80\x80', b'\xf4\x90\x80\x80',
+           b'\xf5\x80\x80\x80', b'\xf8\x88\x80\x80\x80', b'\xfe\xff', b"\xff'", b'\xc3\xa9\xc3']
+print('// (input, repr(input.decode("utf-8", "surrogateescape"))) for invalid UTF-8.')
+print('const std::vector<std::pair<std::string_view, std::string_view>> kInvalidUtf8Samples = {')
+for b in invalid:
+    print('    {%s, %s},' % (literal(b), literal(repr(b.decode('utf-8', 'surrogateescape')).encode())))
 print('};')

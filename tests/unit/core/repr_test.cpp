@@ -1,10 +1,15 @@
 // Tests for netkit/repr.hpp: repr() of bytes and str, byte for byte as Python 3.11.7 prints
-// them. The tables below come from tests/tools/gen_repr_vectors.py (run it to regenerate).
+// them. The tables below come from tests/tools/gen_repr_vectors.py (run it to regenerate); the
+// random and exhaustive str checks read tests/data/repr/str_vectors.tsv, written by
+// tests/tools/gen_repr_str_vectors.py.
 #include "netkit/repr.hpp"
 
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -309,6 +314,108 @@ const std::vector<std::pair<std::string_view, std::string_view>> kStrSamples = {
     {"bell\x07", "'bell\\x07'"},
     {"nl\x0a", "'nl\\n'"},
 };
+
+// (input, repr(input)) for non-ASCII str samples, every category str.isprintable() rejects.
+const std::vector<std::pair<std::string_view, std::string_view>> kUnicodeStrSamples = {
+    {"\x1f", "'\\x1f'"},
+    {"\x7f", "'\\x7f'"},
+    {"\xc2""\x80", "'\\x80'"},
+    {"\xc2""\x85", "'\\x85'"},
+    {"\xc2""\x9f", "'\\x9f'"},
+    {"\xc2""\xa0", "'\\xa0'"},
+    {"\xc2""\xa1", "'\xc2""\xa1""'"},
+    {"\xe1""\x9a""\x80", "'\\u1680'"},
+    {"\xe2""\x80""\x80", "'\\u2000'"},
+    {"\xe2""\x80""\x8a", "'\\u200a'"},
+    {"\xe2""\x80""\xaf", "'\\u202f'"},
+    {"\xe2""\x81""\x9f", "'\\u205f'"},
+    {"\xe3""\x80""\x80", "'\\u3000'"},
+    {" ", "' '"},
+    {"\xe2""\x80""\xa8", "'\\u2028'"},
+    {"\xe2""\x80""\xa9", "'\\u2029'"},
+    {"\xc2""\xad", "'\\xad'"},
+    {"\xc2""\xac", "'\xc2""\xac""'"},
+    {"\xc2""\xae", "'\xc2""\xae""'"},
+    {"\xd8""\x80", "'\\u0600'"},
+    {"\xd8""\x9c", "'\\u061c'"},
+    {"\xe2""\x80""\x8b", "'\\u200b'"},
+    {"\xe2""\x80""\x8d", "'\\u200d'"},
+    {"\xe2""\x80""\x8e", "'\\u200e'"},
+    {"\xe2""\x80""\xae", "'\\u202e'"},
+    {"\xe2""\x81""\xa0", "'\\u2060'"},
+    {"\xef""\xbb""\xbf", "'\\ufeff'"},
+    {"\xef""\xbf""\xb9", "'\\ufff9'"},
+    {"\xf0""\x91""\x82""\xbd", "'\\U000110bd'"},
+    {"\xf0""\x9d""\x85""\xb3", "'\\U0001d173'"},
+    {"\xf3""\xa0""\x80""\x81", "'\\U000e0001'"},
+    {"\xf3""\xa0""\x80""\xa0", "'\\U000e0020'"},
+    {"\xf3""\xa0""\x81""\xbf", "'\\U000e007f'"},
+    {"\xee""\x80""\x80", "'\\ue000'"},
+    {"\xef""\xa3""\xbf", "'\\uf8ff'"},
+    {"\xf3""\xb0""\x80""\x80", "'\\U000f0000'"},
+    {"\xf3""\xbf""\xbf""\xbd", "'\\U000ffffd'"},
+    {"\xf4""\x80""\x80""\x80", "'\\U00100000'"},
+    {"\xf4""\x8f""\xbf""\xbd", "'\\U0010fffd'"},
+    {"\xcd""\xb8", "'\\u0378'"},
+    {"\xcd""\xb9", "'\\u0379'"},
+    {"\xcd""\xba", "'\xcd""\xba""'"},
+    {"\xef""\xb7""\x90", "'\\ufdd0'"},
+    {"\xef""\xbf""\xbe", "'\\ufffe'"},
+    {"\xef""\xbf""\xbf", "'\\uffff'"},
+    {"\xf0""\x9f""\xbf""\xbf", "'\\U0001ffff'"},
+    {"\xf0""\xaf""\xbf""\xbe", "'\\U0002fffe'"},
+    {"\xf3""\xa0""\x80""\x80", "'\\U000e0000'"},
+    {"\xf3""\xaf""\xbf""\xbf", "'\\U000effff'"},
+    {"\xf4""\x8f""\xbf""\xbf", "'\\U0010ffff'"},
+    {"\xf1""\x90""\x80""\x80", "'\\U00050000'"},
+    {"e\xcc""\x81", "'e\xcc""\x81""'"},
+    {"\xcc""\x80", "'\xcc""\x80""'"},
+    {"\xcd""\xaf", "'\xcd""\xaf""'"},
+    {"\xe2""\x83""\x9d", "'\xe2""\x83""\x9d""'"},
+    {"\xe4""\xb8""\x80", "'\xe4""\xb8""\x80""'"},
+    {"\xf0""\xa0""\x80""\x80", "'\xf0""\xa0""\x80""\x80""'"},
+    {"\xf0""\xb1""\x8d""\x8a", "'\xf0""\xb1""\x8d""\x8a""'"},
+    {"\xf0""\x90""\x80""\x80", "'\xf0""\x90""\x80""\x80""'"},
+    {"\xf0""\x9f""\x98""\x80", "'\xf0""\x9f""\x98""\x80""'"},
+    {"\xf0""\x9f""\x87""\xab""\xf0""\x9f""\x87""\xb7", "'\xf0""\x9f""\x87""\xab""\xf0""\x9f""\x87""\xb7""'"},
+    {"\xf0""\x9f""\x91""\xa8""\xe2""\x80""\x8d""\xf0""\x9f""\x91""\xa9", "'\xf0""\x9f""\x91""\xa8""\\u200d\xf0""\x9f""\x91""\xa9""'"},
+    {"\xf0""\x9f""\x91""\x8d""\xf0""\x9f""\x8f""\xbd", "'\xf0""\x9f""\x91""\x8d""\xf0""\x9f""\x8f""\xbd""'"},
+    {"\xef""\xbf""\xbd", "'\xef""\xbf""\xbd""'"},
+    {"\xef""\xbf""\xbc", "'\xef""\xbf""\xbc""'"},
+    {"\xc3""\xbf", "'\xc3""\xbf""'"},
+    {"\xc4""\x80", "'\xc4""\x80""'"},
+    {"it's\xe2""\x80""\xa8", "\"it's\\u2028\""},
+    {"say \"\xc2""\xa0""\"", "'say \"\\xa0\"'"},
+    {"'\"\xe2""\x80""\x8b", "'\\'\"\\u200b'"},
+    {"a\xe2""\x80""\xa8""b\xe2""\x80""\xa9""c\xc2""\x85""d", "'a\\u2028b\\u2029c\\x85d'"},
+    {"tab\x09""and\xc2""\xa0""nbsp", "'tab\\tand\\xa0nbsp'"},
+};
+
+// (input, repr(input.decode("utf-8", "surrogateescape"))) for invalid UTF-8.
+const std::vector<std::pair<std::string_view, std::string_view>> kInvalidUtf8Samples = {
+    {"\xff", "'\\udcff'"},
+    {"\x80", "'\\udc80'"},
+    {"\xbf", "'\\udcbf'"},
+    {"\xc0""\xaf", "'\\udcc0\\udcaf'"},
+    {"\xc1""\xbf", "'\\udcc1\\udcbf'"},
+    {"\xc2", "'\\udcc2'"},
+    {"\xe4""\xbd", "'\\udce4\\udcbd'"},
+    {"\xe4""\xbd""A", "'\\udce4\\udcbdA'"},
+    {"caf\xe9", "'caf\\udce9'"},
+    {"\xe0""\x80""\x80", "'\\udce0\\udc80\\udc80'"},
+    {"\xe0""\x9f""\xbf", "'\\udce0\\udc9f\\udcbf'"},
+    {"\xed""\xa0""\x80", "'\\udced\\udca0\\udc80'"},
+    {"\xed""\xbf""\xbf", "'\\udced\\udcbf\\udcbf'"},
+    {"\xf0""\x8f""\xbf""\xbf", "'\\udcf0\\udc8f\\udcbf\\udcbf'"},
+    {"\xf0""\x9f""\x98", "'\\udcf0\\udc9f\\udc98'"},
+    {"\xf0""\x9f""\x98""\x80""\x80", "'\xf0""\x9f""\x98""\x80""\\udc80'"},
+    {"\xf4""\x90""\x80""\x80", "'\\udcf4\\udc90\\udc80\\udc80'"},
+    {"\xf5""\x80""\x80""\x80", "'\\udcf5\\udc80\\udc80\\udc80'"},
+    {"\xf8""\x88""\x80""\x80""\x80", "'\\udcf8\\udc88\\udc80\\udc80\\udc80'"},
+    {"\xfe""\xff", "'\\udcfe\\udcff'"},
+    {"\xff""'", "\"\\udcff'\""},
+    {"\xc3""\xa9""\xc3", "'\xc3""\xa9""\\udcc3'"},
+};
 // clang-format on
 
 TEST(ReprBytes, EverySingleByte) {
@@ -345,6 +452,108 @@ TEST(ReprBytes, EmbeddedNulsAreKept) {
 
 TEST(ReprStr, Samples) {
   for (const auto& [input, expected] : kStrSamples) EXPECT_EQ(netkit::repr_str(input), expected);
+}
+
+TEST(ReprStr, NonPrintableCategoriesAndTheirNeighbours) {
+  for (const auto& [input, expected] : kUnicodeStrSamples)
+    EXPECT_EQ(netkit::repr_str(input), expected) << "input " << expected;
+}
+
+TEST(ReprStr, InvalidUtf8IsShownAsSurrogateEscapes) {
+  for (const auto& [input, expected] : kInvalidUtf8Samples)
+    EXPECT_EQ(netkit::repr_str(input), expected) << "expected " << expected;
+}
+
+TEST(ReprStr, AsciiFastPathKeepsEscapesAroundRuns) {
+  EXPECT_EQ(netkit::repr_str(std::string(1000, 'x')), "'" + std::string(1000, 'x') + "'");
+  EXPECT_EQ(netkit::repr_str("abc\tdef\\ghi\x7fjkl\xc2\xa0mno"),
+            "'abc\\tdef\\\\ghi\\x7fjkl\\xa0mno'");
+}
+
+// UTF-8 of one code point (surrogates excluded by the callers).
+std::string utf8(char32_t cp) {
+  std::string out;
+  const auto put = [&](unsigned v) { out += static_cast<char>(v); };
+  if (cp < 0x80) {
+    put(cp);
+  } else if (cp < 0x800) {
+    put(0xC0 | (cp >> 6)), put(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    put(0xE0 | (cp >> 12)), put(0x80 | ((cp >> 6) & 0x3F)), put(0x80 | (cp & 0x3F));
+  } else {
+    put(0xF0 | (cp >> 18)), put(0x80 | ((cp >> 12) & 0x3F));
+    put(0x80 | ((cp >> 6) & 0x3F)), put(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
+std::string unhex(std::string_view h) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < h.size(); i += 2)
+    out += static_cast<char>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16));
+  return out;
+}
+
+std::uint64_t fnv1a64(std::string_view data, std::uint64_t h = 0xCBF29CE484222325ULL) {
+  for (const char c : data) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL;
+  return h;
+}
+
+struct str_vector {
+  char kind;
+  std::string key;
+  std::string expected;
+};
+
+std::vector<str_vector> load_str_vectors() {
+  const auto path = std::filesystem::path(__FILE__).parent_path() / ".." / ".." / "data" / "repr" /
+                    "str_vectors.tsv";
+  std::ifstream in(path, std::ios::binary);
+  std::vector<str_vector> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto tab1 = line.find('\t');
+    const auto tab2 = line.find('\t', tab1 + 1);
+    if (tab1 != 1 || tab2 == std::string::npos) continue;
+    out.push_back({line[0], line.substr(2, tab2 - 2), line.substr(tab2 + 1)});
+  }
+  return out;
+}
+
+// Python's answers for 20,000 random code points, every edge of the non-printable ranges, random
+// strings (quote choice amid non-ASCII) and random invalid UTF-8.
+TEST(ReprStr, MatchesPythonOnRandomVectors) {
+  const auto vectors = load_str_vectors();
+  ASSERT_GT(vectors.size(), 26000U) << "tests/data/repr/str_vectors.tsv missing or short";
+  std::size_t checked = 0;
+  for (const auto& v : vectors) {
+    std::string input;
+    if (v.kind == 'c')
+      input = utf8(static_cast<char32_t>(std::stoul(v.key, nullptr, 16)));
+    else if (v.kind == 's' || v.kind == 'b')
+      input = unhex(v.key);
+    else
+      continue;
+    EXPECT_EQ(netkit::repr_str(input), v.expected) << v.kind << ' ' << v.key;
+    ++checked;
+  }
+  EXPECT_GT(checked, 26000U);
+}
+
+// Every code point but the surrogates, checked through per-block hashes of Python's reprs.
+TEST(ReprStr, MatchesPythonOnEveryCodePoint) {
+  std::size_t blocks = 0;
+  for (const auto& v : load_str_vectors()) {
+    if (v.kind != 'h') continue;
+    const auto start = static_cast<char32_t>(std::stoul(v.key, nullptr, 16));
+    std::uint64_t h = 0xCBF29CE484222325ULL;
+    for (char32_t cp = start; cp < start + 0x1000; ++cp)
+      if (cp < 0xD800 || cp > 0xDFFF) h = fnv1a64(netkit::repr_str(utf8(cp)), h);
+    EXPECT_EQ(h, std::stoull(v.expected, nullptr, 16)) << "block U+" << v.key;
+    ++blocks;
+  }
+  EXPECT_EQ(blocks, 0x110U);
 }
 
 }  // namespace
