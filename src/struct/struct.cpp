@@ -102,7 +102,7 @@ void pack_one(char* p, char code, std::size_t size, char order, const struct_val
   // does while '>h' does not.
   const bool native_packer =
       native || (little == (std::endian::native == std::endian::little) && code != 'd' &&
-                 code != 'f' && code != '?' && detail::find_format(code, true) != nullptr &&
+                 code != 'f' && code != '?' && detail::find_format(code, true).has_value() &&
                  detail::find_format(code, true)->size == size);
   switch (code) {
     case 'b': {
@@ -278,8 +278,8 @@ Struct::Struct(std::string_view format) : format_(format) {
       }
       if (c == '\0') fail("repeat count given without format specifier");
     }
-    const detail::format_def* e = detail::find_format(c, order_ == '@');
-    if (e == nullptr) fail("bad char in struct format");
+    const auto e = detail::find_format(c, order_ == '@');
+    if (!e) fail("bad char in struct format");
 
     if (e->alignment != 0 && size > 0) {
       const std::size_t extra = (e->alignment - 1) - (size - 1) % e->alignment;

@@ -4,6 +4,8 @@
 //   netkit::detail::find_format('i', true)->size  // 4: native int
 #pragma once
 
+#include <optional>
+
 #include <cstddef>
 
 namespace netkit::detail {
@@ -55,17 +57,19 @@ inline constexpr format_def standard_formats[] = {
     {'q', 8, 0}, {'Q', 8, 0}, {'?', 1, 0}, {'e', 2, 0}, {'f', 4, 0}, {'d', 8, 0},
 };
 
-constexpr const format_def* find_format(char code, bool native) {
+// By value: GCC cannot compare a pointer into these tables with nullptr in a constant
+// expression when UBSan instruments it, which static_struct needs.
+constexpr std::optional<format_def> find_format(char code, bool native) {
   if (native) {
     for (const auto& f : native_formats) {
-      if (f.code == code) return &f;
+      if (f.code == code) return f;
     }
   } else {
     for (const auto& f : standard_formats) {
-      if (f.code == code) return &f;
+      if (f.code == code) return f;
     }
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 // Python's Py_ISSPACE: ASCII whitespace only.

@@ -107,8 +107,8 @@ constexpr static_layout compile_format(std::string_view f, static_field* out) {
       }
       if (c == '\0') static_struct_error_repeat_count_given_without_format_specifier();
     }
-    const format_def* e = find_format(c, native);
-    if (e == nullptr) static_struct_error_bad_char_in_struct_format();
+    const auto e = find_format(c, native);
+    if (!e) static_struct_error_bad_char_in_struct_format();
     if (e->alignment != 0 && size > 0) size += (e->alignment - 1) - (size - 1) % e->alignment;
     if (num > (max_size - size) / e->size) static_struct_error_total_struct_size_too_long();
     if (c == 's' || c == 'p') {
