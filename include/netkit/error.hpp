@@ -7,6 +7,7 @@
 // socket.gaierror   gai_error           (codes in gai_category(), EAI_*)
 // socket.herror     h_error             (codes in h_category(), h_errno)
 // ValueError        value_error         (bad arguments; std::errc::invalid_argument)
+// KeyError          key_error           (a value_error here: "fd 5 is not registered")
 //
 // Every message names the call and, where there is one, the address:
 //   try { s.connect({"127.0.0.1", 1}); }
@@ -88,6 +89,13 @@ class value_error : public std::system_error {
 
  private:
   std::string what_;
+};
+
+// Python raises KeyError for a lookup of something never registered (selectors, poll). In C++
+// it is a value_error, so one catch handles every bad argument.
+class key_error : public value_error {
+ public:
+  using value_error::value_error;
 };
 
 // Python's text for an error code: "[Errno 111] Connection refused", "timed out",

@@ -37,9 +37,17 @@ namespace netkit {
 
 class socket_file;
 
-// A timeout in seconds, fractional allowed; std::nullopt means "block".
 using seconds_f = std::chrono::duration<double>;
-using timeout_t = std::optional<seconds_f>;
+
+// A timeout as Python takes one: std::nullopt (None: block), 0 (never block), or seconds, given
+// as a number (1.5) or any std::chrono::duration (250ms). Otherwise a std::optional<seconds_f>.
+struct timeout_t : std::optional<seconds_f> {
+  using std::optional<seconds_f>::optional;
+  constexpr timeout_t(double seconds) noexcept  // NOLINT: implicit, as Python's float
+      : std::optional<seconds_f>(seconds_f(seconds)) {}
+  constexpr timeout_t(const std::optional<seconds_f>& t) noexcept  // NOLINT
+      : std::optional<seconds_f>(t) {}
+};
 
 // One ancillary data item of sendmsg/recvmsg: (cmsg_level, cmsg_type, cmsg_data) in Python.
 struct ancillary {
@@ -133,7 +141,6 @@ class socket {
   void setblocking(bool flag);
   bool getblocking() const noexcept { return !timeout_ || timeout_->count() != 0.0; }
   void settimeout(timeout_t timeout);
-  void settimeout(double seconds) { settimeout(timeout_t(seconds_f(seconds))); }
   timeout_t gettimeout() const noexcept { return timeout_; }
 
   // A buffered stream over this socket ("r", "w", "rw", with or without "b"); the socket must

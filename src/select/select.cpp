@@ -1,0 +1,73 @@
+#include "netkit/select/select.hpp"
+
+#include <sys/select.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <string>
+
+#include "netkit/error.hpp"
+
+namespace netkit {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+void check_fd(int fd) {
+  // fd_set is a fixed bitmap: writing past FD_SETSIZE would corrupt the stack.
+  if (fd < 0)
+    throw value_error("select: file descriptor cannot be a negative integer (" +
+                      std::to_string(fd) + ")");
+  if (fd >= FD_SETSIZE)
+    throw value_error("select: filedescriptor out of range in select() (fd " + std::to_string(fd) +
+                      " >= FD_SETSIZE " + std::to_string(FD_SETSIZE) + "; use poll or epoll)");
+}
+
+}  // namespace
+
+namespace detail {
+
+void select_fds(std::span<const int> r, std::span<const int> w, std::span<const int> x,
+                timeout_t timeout, std::vector<bool>& ready) {
+  if (timeout && (std::isnan(timeout->count()) || timeout->count() < 0))
+    throw value_error("select: timeout must be non-negative");
+  fd_set sets[3];
+  const std::span<const int> lists[3] = {r, w, x};
+  int max_fd = -1;
+  for (const auto& list : lists)
+    for (const int fd : list) {
+      check_fd(fd);
+      max_fd = std::max(max_fd, fd);
+    }
+  const auto deadline = timeout
+                            ? clock::now() + std::chrono::duration_cast<clock::duration>(*timeout)
+                            : clock::time_point::max();
+  for (;;) {
+    for (int i = 0; i < 3; ++i) {
+      FD_ZERO(&sets[i]);
+      for (const int fd : lists[i]) FD_SET(fd, &sets[i]);
+    }
+    timeval tv{};
+    timeval* tvp = nullptr;
+    if (timeout) {
+      const auto left = std::max(deadline - clock::now(), clock::duration::zero());
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(left).count();
+      tv.tv_sec = static_cast<time_t>(us / 1000000);
+      tv.tv_usec = static_cast<suseconds_t>(us % 1000000);
+      tvp = &tv;
+    }
+    const int rc = ::select(max_fd + 1, &sets[0], &sets[1], &sets[2], tvp);
+    if (rc >= 0) break;
+    if (errno != EINTR) throw_error(last_error(), "select");
+    // PEP 475: retried with what is left of the timeout.
+  }
+  ready.assign(r.size() + w.size() + x.size(), false);
+  std::size_t i = 0;
+  for (int k = 0; k < 3; ++k)
+    for (const int fd : lists[k]) ready[i++] = FD_ISSET(fd, &sets[k]) != 0;
+}
+
+}  // namespace detail
+}  // namespace netkit
