@@ -24,22 +24,23 @@
 
 namespace {
 
-// sys.stdin.readline() as Python's buffered text stdin does it: whole chunks of up to 8192
-// bytes are read at once (so lines beyond the first stay in the buffer, where select() cannot
-// see them, until stdin becomes readable again), "\r\n" and "\r" are read as "\n", a line
-// without a newline blocks until one comes or the input ends, and "" means end of input.
+// sys.stdin.readline() as Python's buffered text stdin does it on POSIX: whole chunks of up to
+// 8192 bytes are read at once (so lines beyond the first stay in the buffer, where select()
+// cannot see them, until stdin becomes readable again), lines end at "\n" only ("\r" is kept,
+// as newline="\n" makes it), a line without a newline blocks until one comes or the input
+// ends, and "" means end of input.
 class text_stdin {
  public:
   std::string readline() {
     for (;;) {
-      if (const auto nl = decoded_.find('\n'); nl != std::string::npos) {
-        std::string line = decoded_.substr(0, nl + 1);
-        decoded_.erase(0, nl + 1);
+      if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
+        std::string line = buffer_.substr(0, nl + 1);
+        buffer_.erase(0, nl + 1);
         return seed::decode_utf8(line);
       }
       if (eof_) {
         std::string rest;
-        rest.swap(decoded_);
+        rest.swap(buffer_);
         return seed::decode_utf8(rest);
       }
       fill();
@@ -54,32 +55,11 @@ class text_stdin {
       n = ::read(STDIN_FILENO, chunk, sizeof chunk);
     } while (n < 0 && errno == EINTR);
     if (n < 0) throw std::system_error(errno, std::system_category(), "read");
-    if (n == 0) {
-      eof_ = true;
-      if (pending_cr_) decoded_ += '\n';
-      pending_cr_ = false;
-      return;
-    }
-    std::string_view in(chunk, static_cast<std::size_t>(n));
-    if (pending_cr_) {  // a "\r" that ended the last chunk: "\r\n" or a lone "\r"
-      pending_cr_ = false;
-      if (in.front() == '\n') in.remove_prefix(1);
-      decoded_ += '\n';
-    }
-    for (std::size_t i = 0; i < in.size(); ++i) {
-      if (in[i] != '\r') {
-        decoded_ += in[i];
-      } else if (i + 1 == in.size()) {
-        pending_cr_ = true;  // as Python's decoder, wait for the next chunk to decide
-      } else {
-        if (in[i + 1] == '\n') ++i;
-        decoded_ += '\n';
-      }
-    }
+    if (n == 0) eof_ = true;
+    buffer_.append(chunk, static_cast<std::size_t>(n));
   }
 
-  std::string decoded_;
-  bool pending_cr_ = false;
+  std::string buffer_;
   bool eof_ = false;
 };
 

@@ -422,3 +422,76 @@ def compare_server_client(check, label, server_cmd, client_cmd, ready, make_port
                     'py server + py client', mix)
         check.true('%s: server stderr empty, %s' % (label, mix), not server.stderr.strip(),
                    server.stderr)
+
+
+# --- readiness without a probe connection (added for the servers that print nothing first) ---
+
+def process_socket_inodes(pid):
+    """The inodes of the sockets process `pid` holds open (from /proc/PID/fd)."""
+    inodes = set()
+    try:
+        fds = os.listdir('/proc/%d/fd' % pid)
+    except OSError:
+        return inodes
+    for fd in fds:
+        try:
+            target = os.readlink('/proc/%d/fd/%s' % (pid, fd))
+        except OSError:
+            continue
+        if target.startswith('socket:['):
+            inodes.add(target[len('socket:['):-1])
+    return inodes
+
+
+def is_listening(pid, port, kind='tcp'):
+    """True once process `pid` holds a socket bound to `port` (in LISTEN state for 'tcp';
+    'udp' for a bound datagram socket), read from /proc/net/{kind,kind6}. Unlike
+    wait_for_port, this makes no connection, so a server that logs every connection logs none."""
+    inodes = process_socket_inodes(pid)
+    for table in ('/proc/net/%s' % kind, '/proc/net/%s6' % kind):
+        try:
+            with open(table) as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if (int(fields[1].rsplit(':', 1)[1], 16) == port and fields[9] in inodes
+                    and (kind == 'udp' or fields[3] == '0A')):
+                return True
+    return False
+
+
+def wait_listening(proc, port, kind='tcp', timeout=READY_TIMEOUT):
+    """Polls /proc until the subprocess `proc` listens on `port` (True), exits or `timeout`
+    passes (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        if is_listening(proc.pid, port, kind):
+            return True
+        time.sleep(0.01)  # polling /proc, as one would poll a port
+    return False
+
+
+def start_listening_server(make_cmd, kind='tcp', make_port=free_port, attempts=5, cwd=None,
+                           server_class=None):
+    """start_server for servers with no ready line: started as `server_class(make_cmd(port),
+    cwd=cwd)` (default Server), ready once /proc shows it listening on the port. Another port
+    is tried when the server dies first with 'Address already in use'. Returns (server, port);
+    raises RuntimeError with the server's output otherwise."""
+    server_class = server_class or Server
+    last = None
+    for _ in range(attempts):
+        port = make_port()
+        server = server_class(make_cmd(port), cwd=cwd)
+        if wait_listening(server.proc, port, kind):
+            return server, port
+        result = server.stop()
+        server.__exit__(None, None, None)
+        last = result
+        if 'Address already in use' not in result.stderr:
+            break
+    raise RuntimeError('server %r never listened (rc=%r)\nstdout:\n%s\nstderr:\n%s' % (
+        last.cmd, last.returncode, last.stdout, last.stderr))
