@@ -20,6 +20,10 @@ Readiness: s001_select_server prints its first line before it selects; the other
 nothing until a client comes, so /proc shows when they listen. Nothing sleeps to synchronise;
 every wait is bounded; every process is killed and reaped.
 
+Failures must look like Python's too: bad port arguments, a refused connection, a file myserver
+cannot open, and a message that is not UTF-8 (the servers decode it and die with Python's
+UnicodeDecodeError line; myserver has written it to its file first).
+
 Usage: select_seed_programs.py --examples DIR --seeds DIR [--app PATH] [-k NAME]
 Exit status: 0 pass, 1 fail, 77 skipped (programs missing).
 """
@@ -645,9 +649,67 @@ def test_myserver_burst(check, programs, tmp):
                    sorted(lines * n), repr(content))
 
 
+# --- failures: the same message and exit status as Python --------------------------------------
+
+def outcome(result):
+    return (result.returncode, result.stdout, result.last_stderr_line())
+
+
+def test_failures(check, programs, tmp):
+    """Bad ports, a refused connection, a file that cannot be opened, and a message that is
+    not UTF-8 (the server decodes it, so it dies as Python does)."""
+    servers = ['s000_select_server', 's000_poll_server', 's001_select_server', 'myserver']
+    clients = ['s001_select_client', 's001_select_file_client']
+    for name in servers + clients:
+        for port in ('not a port', '70000', '-1'):
+            got = {impl: outcome(run_client(programs.cmd(impl, name, HOST, port), b'hi\n', tmp))
+                   for impl in ('py', 'cpp')}
+            check.true('%s %s %r: as python' % (name, HOST, port), got['py'] == got['cpp'] and
+                       got['py'][0] == 1, repr(got))
+    with socket.socket() as holder:  # bound, not listening: connecting is refused
+        holder.bind((HOST, 0))
+        port = holder.getsockname()[1]
+        for name in clients:
+            got = {impl: outcome(run_client(programs.cmd(impl, name, HOST, port), b'hi\n', tmp))
+                   for impl in ('py', 'cpp')}
+            check.true('%s against a closed port: as python' % name, got['py'] == got['cpp'] and
+                       got['py'][0] == 1, repr(got))
+        missing = os.path.join(tmp, 'no such dir', 'out.txt')
+        got = {impl: outcome(run_client(programs.cmd(impl, 'myserver', HOST, 0, missing), b'',
+                                        tmp)) for impl in ('py', 'cpp')}
+        check.true('myserver with a file it cannot open: as python', got['py'] == got['cpp'] and
+                   got['py'][0] == 1, repr(got))
+
+    for name, ready in (('s001_select_server', WAITING), ('myserver', None)):
+        got = {}
+        for impl in ('py', 'cpp'):
+            path = os.path.join(tmp, 'not_utf8_%s_%s.txt' % (name, impl))
+            args = (path,) if name == 'myserver' else ()
+            make = lambda p, impl=impl, args=args: programs.cmd(  # noqa: E731
+                impl, name, HOST, p, *args)
+            try:
+                if ready is None:
+                    server, port = _common.start_listening_server(make, cwd=tmp)
+                else:
+                    server, port = _common.start_server(make, ready, cwd=tmp)
+            except RuntimeError as e:
+                check.fail('%s (%s) starts' % (name, impl), str(e))
+                return
+            with server:
+                with socket.create_connection((HOST, port), timeout=WAIT) as s:
+                    s.sendall(b'ok \xff\xfe')
+                    exited = wait_until(lambda: server.proc.poll() is not None)
+                result = server.stop()
+            got[impl] = (exited, result.returncode,
+                         _common.normalise_ports(result.stdout, (port,)), result.last_stderr_line(),
+                         read_file(path) if args else None)
+        check.true('%s, a message that is not UTF-8: dies as python' % name,
+                   got['py'] == got['cpp'] and got['py'][0], repr(got))
+
+
 TESTS = [test_s000_select_server, test_s000_poll_server, test_s001_select_pair,
          test_s001_select_server_interleaved, test_s001_select_server_burst, test_myserver_pair,
-         test_myserver_interleaved, test_myserver_burst]
+         test_myserver_interleaved, test_myserver_burst, test_failures]
 
 
 def main():
