@@ -240,3 +240,16 @@ int run(Body body) {
 }
 
 }  // namespace pymotw
+
+namespace pymotw {
+
+// print(*items, file=sys.stderr): as print(), on stderr (the select twins log there), flushed.
+template <class... Items>
+void eprint(const Items&... items) {
+  std::ostringstream line;
+  std::string_view separator;
+  ((line << separator << items, separator = " "), ...);
+  std::cerr << line.str() << std::endl;
+}
+
+}  // namespace pymotw
