@@ -1,16 +1,20 @@
 // apps/netkit/echo_server.cpp — `netkit echo-server`: an echo server over TCP, UDP or a Unix
 // stream socket, in one of several concurrency models, stopped cleanly by SIGINT/SIGTERM.
 //
-// Models available in this layer (the others of SPEC.md come with select/socketserver/reactor):
+// Models available so far (the others of SPEC.md come with socketserver/reactor):
 //   blocking  one client at a time, in the main thread
 //   thread    a thread per connection (--threads N: a fixed pool of N accepting threads);
 //             UDP: N receiving threads (default 1)
 //   fork      a process per connection (UDP: per datagram, as socketserver's ForkingUDPServer);
 //             children are reaped as they exit and killed with SIGTERM when the server stops
+//   select, poll, epoll, selectors
+//             one thread, one readiness loop on that API of netkit's select layer
+//             (echo_loop.cpp)
 // Every wait is a poll() that also watches the stop pipe (signals.hpp), so a signal ends the
 // server promptly even while clients are connected; sockets are non-blocking for that reason.
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,6 +34,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "echo_loop.hpp"
 #include "netkit/socket.hpp"
 #include "signals.hpp"
 
@@ -39,10 +44,10 @@ namespace {
 constexpr int default_port = 10000;  // the seeds' echo port
 constexpr std::size_t buffer_size = 65536;
 
-constexpr std::array available_models = {"blocking", "thread", "fork"};
-constexpr std::array later_models = {
-    "select", "poll", "epoll", "selectors", "socketserver-threading", "socketserver-forking",
-    "reactor"};
+constexpr std::array available_models = {"blocking", "thread", "fork",     "select",
+                                         "poll",     "epoll",  "selectors"};
+constexpr std::array later_models = {"socketserver-threading", "socketserver-forking", "reactor"};
+constexpr const char* available_list = "blocking, thread, fork, select, poll, epoll, selectors";
 
 struct server_options {
   bool tcp = false;
@@ -341,7 +346,7 @@ netkit::socket open_unix(const std::string& path) {
     ::unlink(path.c_str());
   netkit::socket s(AF_UNIX, SOCK_STREAM);
   s.bind(path);
-  s.listen();
+  s.listen(SOMAXCONN);
   return s;
 }
 
@@ -352,7 +357,9 @@ netkit::socket open_inet(const server_options& o) {
   netkit::socket s(a.family, type);
   if (type == SOCK_STREAM) s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
   s.bind(a.sockaddr);
-  if (type == SOCK_STREAM) s.listen();
+  // The kernel's largest backlog: a burst of connections (a thousand clients at once) waits
+  // in the queue instead of having its SYNs dropped and retried a second later.
+  if (type == SOCK_STREAM) s.listen(SOMAXCONN);
   return s;
 }
 
@@ -362,16 +369,26 @@ void check_model(const std::string& model) {
   };
   if (is(available_models)) return;
   if (is(later_models))
-    throw usage_error("model " + model +
-                      " is not available yet (it comes with a later layer); available: "
-                      "blocking, thread, fork");
-  throw usage_error("unknown model " + model + "; available: blocking, thread, fork");
+    throw usage_error(
+        "model " + model +
+        " is not available yet (it comes with a later layer); available: " + available_list);
+  throw usage_error("unknown model " + model + "; available: " + available_list);
+}
+
+// Serving many clients at once takes a descriptor each: the soft limit (often 1024) goes up
+// to the hard one. Failing that, the server runs with what it has.
+void raise_descriptor_limit() noexcept {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 int run_server(const server_options& o, bool threads_given) {
   check_model(o.model);
   if (threads_given && o.model != "thread")
     throw usage_error("--threads applies to --model thread only");
+  raise_descriptor_limit();
 
   // Installed before the socket exists so that no signal between the first line and the
   // first poll() is lost.
@@ -391,7 +408,9 @@ int run_server(const server_options& o, bool threads_given) {
   sock.setblocking(false);
   std::cout << "listening on " << where << '\n' << std::flush;
 
-  if (o.udp) {
+  if (is_readiness_model(o.model)) {
+    serve_readiness(o.model, sock, stop);
+  } else if (o.udp) {
     if (o.model == "blocking") echo_datagrams(sock, stop);
     if (o.model == "thread") serve_datagram_threads(sock, stop, o.threads);
     if (o.model == "fork") serve_fork_datagram(sock, stop);
@@ -418,9 +437,10 @@ command add_echo_server(CLI::App& app) {
       "[--threads N]\n\n"
       "Prints 'listening on HOST:PORT' (or 'listening on PATH') first, then echoes every byte\n"
       "back until SIGINT or SIGTERM, and exits 0. Models: blocking (one client at a time),\n"
-      "thread (a thread per connection), fork (a process per connection; UDP: per datagram).\n"
-      "The select, poll, epoll, selectors, socketserver-* and reactor models come with later\n"
-      "layers; until the reactor exists the default model is thread.");
+      "thread (a thread per connection), fork (a process per connection; UDP: per datagram),\n"
+      "select, poll, epoll, selectors (one thread, one readiness loop on that API).\n"
+      "The socketserver-* and reactor models come with later layers; until the reactor\n"
+      "exists the default model is thread.");
   auto* tcp = sub->add_flag("--tcp", o->tcp, "TCP (the default)");
   auto* udp = sub->add_flag("--udp", o->udp, "UDP");
   auto* unix_opt =
@@ -438,7 +458,8 @@ command add_echo_server(CLI::App& app) {
   bind->excludes(unix_opt);
   port->excludes(unix_opt);
   sub->add_option("--model", o->model,
-                  "blocking, thread or fork (SPEC's default, reactor, comes later)")
+                  "blocking, thread, fork, select, poll, epoll or selectors (SPEC's default, "
+                  "reactor, comes later)")
       ->type_name("M")
       ->capture_default_str();
   auto* threads = sub->add_option("--threads", o->threads,

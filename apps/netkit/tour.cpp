@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -17,8 +18,10 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 
 #include "command.hpp"
+#include "netkit/select.hpp"
 #include "netkit/socket.hpp"
 
 namespace netkit::app {
@@ -184,6 +187,75 @@ void names() {
   out() << "  htons(80) = " << netkit::htons(80) << '\n';
 }
 
+// Python's selectors way: one default_selector, a callback as each key's data, and one thread
+// that runs the server and the client alike, every socket non-blocking.
+void selectors_echo() {
+  netkit::default_selector sel;
+  out() << "  default_selector is "
+        << (std::is_same_v<netkit::default_selector, netkit::epoll_selector> ? "epoll_selector"
+                                                                             : "poll_selector")
+        << '\n';
+  netkit::socket listener(AF_INET, SOCK_STREAM);
+  listener.bind({"127.0.0.1", 0});
+  listener.listen();
+  listener.setblocking(false);
+  out() << "  server listening on " << repr(listener.getsockname()) << '\n';
+
+  netkit::socket conn;  // the server's end of the one connection
+  bool served = false;  // the server has echoed and seen the client go
+  auto on_conn = [&sel, &conn, &served](const selector_key&, unsigned) {
+    bytes data = conn.recv(1024);
+    if (data.empty()) {
+      out() << "  server: client closed, unregistering it\n";
+      sel.unregister(conn);
+      conn.close();
+      served = true;
+      return;
+    }
+    out() << "  server echoes " << repr(data) << '\n';
+    conn.sendall(data);
+  };
+  sel.register_(listener, EVENT_READ,
+                [&sel, &listener, &conn, &on_conn](const selector_key&, unsigned) {
+                  auto [accepted, peer] = listener.accept();
+                  out() << "  server accepted a connection from " << repr(peer) << '\n';
+                  accepted.setblocking(false);
+                  conn = std::move(accepted);
+                  sel.register_(conn, EVENT_READ, on_conn);
+                });
+
+  netkit::socket client(AF_INET, SOCK_STREAM);
+  client.settimeout(step_timeout);
+  client.connect(listener.getsockname());
+  client.setblocking(false);
+  bytes received;
+  sel.register_(client, EVENT_WRITE,
+                [&sel, &client, &received](const selector_key&, unsigned events) {
+                  if ((events & EVENT_WRITE) != 0) {
+                    client.sendall(message);
+                    out() << "  client sent     " << repr(message) << '\n';
+                    sel.modify(client, EVENT_READ);
+                    return;
+                  }
+                  received += client.recv(1024);
+                  if (received.size() < message.size()) return;
+                  out() << "  client received " << repr(received) << '\n';
+                  sel.unregister(client);
+                  client.close();
+                });
+
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(step_timeout);
+  while (!served) {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("the selector loop did not finish in time");
+    for (const auto& [key, events] : sel.select(step_timeout)) key.data(key, events);
+  }
+  expect_equal(received, message);
+  out() << "  " << sel.get_map().size() << " key left (the listener); closing the selector\n";
+  sel.close();
+}
+
 struct section {
   std::string_view title;
   void (*run)();
@@ -193,7 +265,7 @@ struct section {
 constexpr std::array sections = {
     section{"TCP echo", tcp_echo},          section{"UDP echo", udp_echo},
     section{"Unix stream echo", unix_echo}, section{"socketpair", socketpair_section},
-    section{"name resolution", names},
+    section{"name resolution", names},      section{"selectors echo", selectors_echo},
 };
 
 int run_tour() {
@@ -219,7 +291,9 @@ int run_tour() {
 command add_tour(CLI::App& app) {
   auto* sub =
       app.add_subcommand("tour", "Run every layer end to end on loopback, print a transcript");
-  sub->footer("Sections: TCP echo, UDP echo, Unix stream echo, socketpair, name resolution.");
+  sub->footer(
+      "Sections: TCP echo, UDP echo, Unix stream echo, socketpair, name resolution, selectors "
+      "echo.");
   return {sub, run_tour};
 }
 

@@ -78,10 +78,10 @@ def alive(pid):
 class Server:
     """`netkit echo-server ARGS`, started and stopped; the first line gives the address."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, preexec_fn=None):
         self.proc = subprocess.Popen([APP, 'echo-server', *args], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                     text=True)
+                                     text=True, preexec_fn=preexec_fn)
         # Readiness = the first line; read in a thread so that the wait is bounded.
         result = []
         reader = threading.Thread(target=lambda: result.append(self.proc.stdout.readline()),
@@ -161,8 +161,8 @@ class Help(unittest.TestCase):
                 self.assertNotEqual(r.stderr, '')
 
     def test_later_models_are_rejected_clearly(self):
-        for model in ('select', 'poll', 'epoll', 'selectors', 'socketserver-threading',
-                      'socketserver-forking', 'reactor'):
+        # (select, poll, epoll and selectors are tested in cli_select.py.)
+        for model in ('socketserver-threading', 'socketserver-forking', 'reactor'):
             with self.subTest(model=model):
                 r = run('echo-server', '--port', '0', '--model', model)
                 self.assertEqual(r.returncode, 2, r.stderr)
@@ -241,7 +241,12 @@ class Resolve(unittest.TestCase):
         self.assertIn('Address family for hostname not supported', r.stderr)
 
 
-class EchoServer(unittest.TestCase):
+class EchoChecks:
+    """Every model in MODELS × every transport in TRANSPORTS against the clients (a mixin, not a
+    test by itself: cli_select.py runs it for the readiness models)."""
+    MODELS = MODELS
+    TRANSPORTS = TRANSPORTS
+
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix='netkit-cli-')
         self.addCleanup(self.tmp.cleanup)
@@ -316,8 +321,8 @@ class EchoServer(unittest.TestCase):
             s.close()
 
     def test_models(self):
-        for model in MODELS:
-            for transport in TRANSPORTS:
+        for model in self.MODELS:
+            for transport in self.TRANSPORTS:
                 with self.subTest(model=model, transport=transport):
                     self.run_model(model, transport)
 
@@ -345,6 +350,32 @@ class EchoServer(unittest.TestCase):
             if transport == 'unix':
                 self.assertFalse(os.path.exists(self.path), 'socket file left behind')
 
+    def connect_non_reader(self, server):
+        """A TCP client, non-blocking, with a small receive buffer: one that never reads."""
+        s = self.connect(server, 'tcp')
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.setblocking(False)
+        return s
+
+    def test_sigterm_while_client_does_not_read(self):
+        # The server blocks writing to a client that never reads; SIGTERM must still win.
+        for model in self.MODELS:
+            with self.subTest(model=model), self.start(model, 'tcp') as server:
+                s = self.connect_non_reader(server)
+                chunk = b'x' * 65536
+                sent = 0
+                try:
+                    while sent < 64 * 1024 * 1024:
+                        sent += s.send(chunk)
+                except BlockingIOError:
+                    pass  # both directions full: the server is stuck in send
+                kids = children_of(server.pid)
+                self.assertEqual(server.stop(), 0)
+                for pid in kids:
+                    self.assertFalse(alive(pid))
+
+
+class EchoServer(EchoChecks, unittest.TestCase):
     def test_fork_reaps_children(self):
         with self.start('fork', 'tcp') as server:
             for _ in range(3):
@@ -374,25 +405,6 @@ class EchoServer(unittest.TestCase):
             s = self.connect(server, 'tcp')
             self.assertEqual(self.exchange(s, 'tcp', b'ping'), b'ping')
             self.assertEqual(server.stop(signal.SIGINT), 0)
-
-    def test_sigterm_while_client_does_not_read(self):
-        # The server blocks writing to a client that never reads; SIGTERM must still win.
-        for model in MODELS:
-            with self.subTest(model=model), self.start(model, 'tcp') as server:
-                s = self.connect(server, 'tcp')
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-                s.setblocking(False)
-                chunk = b'x' * 65536
-                sent = 0
-                try:
-                    while sent < 64 * 1024 * 1024:
-                        sent += s.send(chunk)
-                except BlockingIOError:
-                    pass  # both directions full: the server is stuck in send
-                kids = children_of(server.pid)
-                self.assertEqual(server.stop(), 0)
-                for pid in kids:
-                    self.assertFalse(alive(pid))
 
 
 class EchoClient(unittest.TestCase):
