@@ -546,4 +546,25 @@ void socket::settimeout(timeout_t timeout) {
 
 socket_file socket::makefile(std::string_view mode) { return socket_file(*this, mode); }
 
+std::string repr(const socket& s) {
+  std::string out = "<socket.socket ";
+  if (!s.is_open()) out += "[closed] ";
+  out += "fd=" + std::to_string(s.fileno()) + ", family=" + std::to_string(s.family()) +
+         ", type=" + std::to_string(s.type()) + ", proto=" + std::to_string(s.proto());
+  if (s.is_open()) {
+    // Python leaves out an address it cannot get or that is empty (an unnamed Unix socket).
+    const auto add = [&](const char* name, auto get) {
+      socket_address a;
+      socklen_t len = socket_address::capacity();
+      if (get(s.fileno(), a.data(), &len) != 0) return;
+      a.resize(len);
+      if (a.family() == AF_UNIX && a.path().empty()) return;
+      out += std::string(", ") + name + "=" + repr(a);
+    };
+    add("laddr", ::getsockname);
+    add("raddr", ::getpeername);
+  }
+  return out + ">";
+}
+
 }  // namespace netkit

@@ -167,4 +167,8 @@ class socket {
   timeout_t timeout_;
 };
 
+// Python's repr of a socket object, as socketserver's logs print it:
+// <socket.socket fd=4, family=2, type=1, proto=0, laddr=('127.0.0.1', 10000), raddr=(...)>
+std::string repr(const socket& s);
+
 }  // namespace netkit
