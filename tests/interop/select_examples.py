@@ -24,7 +24,8 @@ their closing lines are not compared. selectors_echo_client.py stops after its f
 returns data, so the selectors pair is checked by invariants (order of sends, echoed bytes a
 prefix of those sent, everything echoed when the server ends normally).
 
-Also: several concurrent multiclients against each C++ server (every exchange complete and
+Also: argument errors and a refused connection (same output and exception line as Python);
+several concurrent multiclients against each C++ server (every exchange complete and
 correct), and a slow client does not hold up a fast one: this test holds a connection open in
 the middle of a message while a whole multiclient exchange completes, then finishes that
 message (no timing assertion: the slow client is driven by this test, step by step).
@@ -600,6 +601,35 @@ class Runner:
         data_out = b''.join(d for k, d in seq if k == 'sending')
         self.check.true(label + ': the server echoed the stalled client\'s bytes',
                         data_in == data_out == SLOW_MESSAGES[0], repr(seq))
+    # --- argument errors and a refused connection ---------------------------------------------
+
+    def errors(self):
+        """ValueError (int()), OverflowError (bind/connect), ConnectionRefusedError: the same
+        stdout, stderr before the traceback, exit status and exception line as Python."""
+        closed_port = c.free_port()  # nothing listens there
+        cases = [(['127.0.0.1', 'abc'], ALL_TWINS), (['127.0.0.1', '70000'], ALL_TWINS),
+                 (['127.0.0.1', closed_port], ['select_echo_multiclient',
+                                               'select_echo_slow_client',
+                                               'selectors_echo_client'])]
+        for argv, names in cases:
+            for name in names:
+                py_name = SERVERS.get(name, (name,))[0]
+                py = c.run(self.cmd('py', py_name, *argv))
+                cpp = c.run(self.cmd('cpp', name, *argv))
+                what = '%s %s' % (name, ' '.join(map(str, argv)))
+
+                def before_traceback(text):
+                    return text.split('Traceback (most recent call last):')[0]
+
+                self.check.true(
+                    what + ': same output, exit status and exception line as Python',
+                    py.stdout == cpp.stdout and py.returncode == cpp.returncode == 1 and
+                    before_traceback(py.stderr) + py.last_stderr_line() ==
+                    cpp.stderr.rstrip('\n'),
+                    'python rc=%r\n%s%s\nc++ rc=%r\n%s%s' % (
+                        py.returncode, py.stdout, py.stderr, cpp.returncode, cpp.stdout,
+                        cpp.stderr))
+
     # --- selectors ------------------------------------------------------------------------------
 
     def selectors_mixes(self):
@@ -716,6 +746,7 @@ def main():
         runner.concurrent(name)
         runner.slow_does_not_block(name)
     runner.selectors_mixes()
+    runner.errors()
     return check.exit_code()
 
 
