@@ -257,8 +257,16 @@ class echo_service {
       else
         accept_some();
     } else if (auto it = connections_.find(fd); it != connections_.end()) {
-      // Keep only what was asked for: an error or hang-up shows up through it.
-      if (!serve(it->second, events & it->second.events)) close(it);
+      // Keep only what was asked for: an error or hang-up shows up through it. A failure
+      // while serving one connection (the kernel refusing a new interest mask) closes that
+      // connection only.
+      bool keep = false;
+      try {
+        keep = serve(it->second, events & it->second.events);
+      } catch (const std::exception& e) {
+        log(std::string("closing a connection: ") + e.what());
+      }
+      if (!keep) close(it);
     }
   }
 
@@ -341,7 +349,11 @@ class echo_service {
   }
 
   void close(std::unordered_map<int, connection>::iterator it) {
-    backend_.remove(it->first);  // before the close: the descriptor may be reused at once
+    try {
+      backend_.remove(it->first);  // before the close: the descriptor may be reused at once
+    } catch (const std::exception& e) {
+      log(std::string("unwatching a connection: ") + e.what());
+    }
     connections_.erase(it);
   }
 
