@@ -69,7 +69,11 @@ class inplace_function<R(Args...), Capacity> {
   static constexpr ops ops_for{
       [](const void* s, Args&&... args) -> R {
         // operator() is const, but the callable may be stateful as std::function allows.
-        return std::invoke(*const_cast<D*>(static_cast<const D*>(s)), std::forward<Args>(args)...);
+        D& f = *const_cast<D*>(static_cast<const D*>(s));
+        if constexpr (std::is_void_v<R>)
+          std::invoke(f, std::forward<Args>(args)...);  // a result, if any, is dropped
+        else
+          return std::invoke(f, std::forward<Args>(args)...);
       },
       [](void* dst, const void* src) { ::new (dst) D(*static_cast<const D*>(src)); },
       [](void* s) noexcept { static_cast<D*>(s)->~D(); },

@@ -327,14 +327,33 @@ std::string ipv4_address::str() const {
   return out;
 }
 
-std::string ipv4_address::reverse_pointer() const {
+std::string detail::reverse_pointer_v4(std::string_view text) {
   std::string out;
-  for (int i = 0; i < 4; ++i) {
-    out += std::to_string((ip_ >> (8 * i)) & 0xFFU);
+  out.reserve(text.size() + 14);
+  std::size_t end = text.size();
+  for (;;) {
+    const std::size_t dot = text.rfind('.', end - 1);
+    const std::size_t begin = dot == std::string_view::npos ? 0 : dot + 1;
+    out.append(text.substr(begin, end - begin));
     out += '.';
+    if (dot == std::string_view::npos) break;
+    end = dot;
   }
   return out + "in-addr.arpa";
 }
+
+std::string detail::reverse_pointer_v6(std::string_view exploded) {
+  std::string out;
+  out.reserve(73);
+  for (auto it = exploded.rbegin(); it != exploded.rend(); ++it) {
+    if (*it == ':') continue;
+    out += *it;
+    out += '.';
+  }
+  return out + "ip6.arpa";
+}
+
+std::string ipv4_address::reverse_pointer() const { return detail::reverse_pointer_v4(str()); }
 
 // --- ipv6_address
 
@@ -388,15 +407,7 @@ std::string ipv6_address::exploded() const {
 }
 
 std::string ipv6_address::reverse_pointer() const {
-  const std::string x = exploded();
-  std::string out;
-  out.reserve(73);
-  for (auto it = x.rbegin(); it != x.rend(); ++it) {
-    if (*it == ':') continue;
-    out += *it;
-    out += '.';
-  }
-  return out + "ip6.arpa";
+  return detail::reverse_pointer_v6(exploded());
 }
 
 std::ostream& operator<<(std::ostream& out, const ipv4_address& a) { return out << a.str(); }

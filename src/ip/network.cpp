@@ -136,30 +136,10 @@ std::string basic_network<Address>::exploded() const {
 
 template <class Address>
 std::string basic_network<Address>::reverse_pointer() const {
-  if constexpr (bits == 32) {
-    // Python splits str(self) at the dots: "10.9.0.0/24" gives "0/24.0.9.10.in-addr.arpa".
-    const std::string s = str();
-    std::string out;
-    std::size_t end = s.size();
-    for (;;) {
-      const std::size_t dot = s.rfind('.', end - 1);
-      const std::size_t begin = dot == std::string::npos ? 0 : dot + 1;
-      out.append(s, begin, end - begin);
-      out += '.';
-      if (dot == std::string::npos) break;
-      end = dot;
-    }
-    return out + "in-addr.arpa";
-  } else {
-    const std::string x = exploded();
-    std::string out;
-    for (auto it = x.rbegin(); it != x.rend(); ++it) {
-      if (*it == ':') continue;
-      out += *it;
-      out += '.';
-    }
-    return out + "ip6.arpa";
-  }
+  if constexpr (bits == 32)
+    return detail::reverse_pointer_v4(str());
+  else
+    return detail::reverse_pointer_v6(exploded());
 }
 
 template <class Address>

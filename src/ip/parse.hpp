@@ -33,6 +33,12 @@ template <class Address>
 failure parse_address_mask(std::string_view address_text, std::string_view mask_text,
                            Address& address, int& prefixlen, std::string* message);
 
+// Python's reverse_pointer: the dot-separated parts of IPv4 text in reverse order (Python splits
+// str(self), so a network's "/24" stays in: "0/24.0.9.10.in-addr.arpa"), or the hex digits of
+// exploded IPv6 text in reverse order.
+std::string reverse_pointer_v4(std::string_view text);
+std::string reverse_pointer_v6(std::string_view exploded);
+
 // Python's ValueError text for an out-of-range integer ("-1 (< 0) is not permitted as an IPv4
 // address").
 std::string wide_to_string(wide_int n);

@@ -13,8 +13,6 @@
 namespace netkit {
 namespace {
 
-using clock = std::chrono::steady_clock;
-
 const char* op_name(int op) {
   switch (op) {
     case EPOLL_CTL_ADD: return "epoll.register";
@@ -67,19 +65,31 @@ void epoll::ctl(int op, int fd, std::uint32_t eventmask, std::error_code& ec) no
   if (op == EPOLL_CTL_DEL && registered_ > 0) --registered_;
 }
 
+namespace {
+// Python checks the descriptor before asking the kernel, as select() and poll do.
+void check_fd(const char* call, int fd) {
+  if (fd < 0)
+    throw value_error(std::string(call) + ": file descriptor cannot be a negative integer (" +
+                      std::to_string(fd) + ")");
+}
+}  // namespace
+
 void epoll::register_(int fd, std::uint32_t eventmask) {
+  check_fd(op_name(EPOLL_CTL_ADD), fd);
   std::error_code ec;
   ctl(EPOLL_CTL_ADD, fd, eventmask, ec);
   if (ec) throw_error(ec, op_name(EPOLL_CTL_ADD), "fd " + std::to_string(fd));
 }
 
 void epoll::modify(int fd, std::uint32_t eventmask) {
+  check_fd(op_name(EPOLL_CTL_MOD), fd);
   std::error_code ec;
   ctl(EPOLL_CTL_MOD, fd, eventmask, ec);
   if (ec) throw_error(ec, op_name(EPOLL_CTL_MOD), "fd " + std::to_string(fd));
 }
 
 void epoll::unregister(int fd) {
+  check_fd(op_name(EPOLL_CTL_DEL), fd);
   std::error_code ec;
   ctl(EPOLL_CTL_DEL, fd, 0, ec);
   if (ec) throw_error(ec, op_name(EPOLL_CTL_DEL), "fd " + std::to_string(fd));
@@ -95,19 +105,10 @@ std::size_t epoll::poll(std::span<epoll_event> out, timeout_t timeout,
     ec = std::make_error_code(std::errc::invalid_argument);
     return 0;
   }
-  const bool forever = !timeout || std::isnan(timeout->count()) || timeout->count() < 0;
-  const auto deadline = forever ? clock::time_point::max()
-                                : clock::now() + std::chrono::duration_cast<clock::duration>(
-                                                     std::min(*timeout, seconds_f(1e9)));
   const int max = static_cast<int>(std::min<std::size_t>(out.size(), 1 << 30));
+  const deadline until(timeout && timeout->count() >= 0 ? timeout : timeout_t());
   for (;;) {
-    int ms = -1;
-    if (!forever) {
-      const auto left = std::max(deadline - clock::now(), clock::duration::zero());
-      ms = static_cast<int>(
-          std::min<long long>(std::chrono::ceil<std::chrono::milliseconds>(left).count(), 1 << 30));
-    }
-    const int n = ::epoll_wait(fd_, out.data(), max, ms);
+    const int n = ::epoll_wait(fd_, out.data(), max, until.poll_ms());
     if (n >= 0) {
       ec.clear();
       return static_cast<std::size_t>(n);

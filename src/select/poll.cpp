@@ -6,11 +6,10 @@
 #include <string>
 
 #include "netkit/error.hpp"
+#include "netkit/socket/deadline.hpp"
 
 namespace netkit {
 namespace {
-
-using clock = std::chrono::steady_clock;
 
 auto find_fd(std::vector<pollfd>& fds, int fd) {
   return std::find_if(fds.begin(), fds.end(), [fd](const pollfd& p) { return p.fd == fd; });
@@ -44,17 +43,12 @@ void poll_object::unregister(int fd) {
 }
 
 std::vector<poll_event> poll_object::poll(std::optional<int> timeout_ms) {
-  const bool forever = !timeout_ms || *timeout_ms < 0;
-  const auto deadline =
-      forever ? clock::time_point::max() : clock::now() + std::chrono::milliseconds(*timeout_ms);
+  const deadline until = !timeout_ms || *timeout_ms < 0
+                             ? deadline()
+                             : deadline(std::chrono::milliseconds(*timeout_ms));
   int rc = 0;
   for (;;) {
-    int ms = -1;
-    if (!forever) {
-      const auto left = std::max(deadline - clock::now(), clock::duration::zero());
-      ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
-    }
-    rc = ::poll(fds_.data(), fds_.size(), ms);
+    rc = ::poll(fds_.data(), fds_.size(), until.poll_ms());
     if (rc >= 0) break;
     if (errno != EINTR) throw_error(last_error(), "poll");
   }

@@ -13,8 +13,6 @@
 namespace netkit {
 namespace {
 
-using clock = std::chrono::steady_clock;
-
 void check_fd(int fd) {
   // fd_set is a fixed bitmap: writing past FD_SETSIZE would corrupt the stack.
   if (fd < 0)
@@ -41,9 +39,7 @@ void select_fds(std::span<const int> r, std::span<const int> w, std::span<const 
       check_fd(fd);
       max_fd = std::max(max_fd, fd);
     }
-  const auto deadline = timeout
-                            ? clock::now() + std::chrono::duration_cast<clock::duration>(*timeout)
-                            : clock::time_point::max();
+  const deadline until(timeout);
   for (;;) {
     for (int i = 0; i < 3; ++i) {
       FD_ZERO(&sets[i]);
@@ -51,9 +47,8 @@ void select_fds(std::span<const int> r, std::span<const int> w, std::span<const 
     }
     timeval tv{};
     timeval* tvp = nullptr;
-    if (timeout) {
-      const auto left = std::max(deadline - clock::now(), clock::duration::zero());
-      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(left).count();
+    if (!until.never()) {
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(until.left()).count();
       tv.tv_sec = static_cast<time_t>(us / 1000000);
       tv.tv_usec = static_cast<suseconds_t>(us % 1000000);
       tvp = &tv;

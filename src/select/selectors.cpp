@@ -13,8 +13,6 @@
 namespace netkit {
 namespace {
 
-using clock = std::chrono::steady_clock;
-
 // Python's poll/epoll selectors: anything but "readable" (an error, a hang-up) wakes a writer,
 // and anything but "writable" wakes a reader; select() then keeps what the key asked for.
 template <unsigned In, unsigned Out>
@@ -103,18 +101,10 @@ void poll_selector::backend_remove(int fd, unsigned /*events*/) noexcept {
 }
 
 void poll_selector::backend_wait(timeout_t timeout, std::vector<std::pair<int, unsigned>>& ready) {
-  const auto deadline = timeout
-                            ? clock::now() + std::chrono::duration_cast<clock::duration>(*timeout)
-                            : clock::time_point::max();
+  // Rounded up to whole milliseconds, as Python does, so a short timeout is no busy loop.
+  const deadline until(timeout);
   for (;;) {
-    int ms = -1;
-    if (timeout) {
-      // Rounded up, as Python does, so that a short timeout does not become a busy loop.
-      const auto left = std::max(deadline - clock::now(), clock::duration::zero());
-      ms = static_cast<int>(
-          std::min<long long>(std::chrono::ceil<std::chrono::milliseconds>(left).count(), 1 << 30));
-    }
-    const int rc = ::poll(fds_.data(), fds_.size(), ms);
+    const int rc = ::poll(fds_.data(), fds_.size(), until.poll_ms());
     if (rc >= 0) break;
     if (errno != EINTR) throw_error(last_error(), "poll_selector.select");
   }

@@ -17,8 +17,6 @@
 namespace netkit {
 namespace {
 
-using clock = std::chrono::steady_clock;
-
 std::error_code bad_fd() { return {EBADF, std::system_category()}; }
 
 bool errno_would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
@@ -105,26 +103,14 @@ std::string socket::where() const {
   return a.to_string();
 }
 
-clock::time_point socket::deadline() const noexcept {
-  if (!timeout_ || timeout_->count() <= 0) return clock::time_point::max();
-  return clock::now() + std::chrono::duration_cast<clock::duration>(*timeout_);
-}
-
-void socket::wait_ready(short events, clock::time_point until, std::error_code& ec) const noexcept {
+void socket::wait_ready(short events, const deadline& until, std::error_code& ec) const noexcept {
   for (;;) {
-    int ms = -1;
-    if (until != clock::time_point::max()) {
-      const auto left = until - clock::now();
-      if (left <= clock::duration::zero()) {
-        ec = timeout_code();
-        return;
-      }
-      // Round up so a wait never ends a hair before the deadline and spins.
-      ms = static_cast<int>(
-          std::min<long long>(std::chrono::ceil<std::chrono::milliseconds>(left).count(), 1 << 30));
+    if (until.passed()) {
+      ec = timeout_code();
+      return;
     }
     pollfd p{fd_, events, 0};
-    const int rc = ::poll(&p, 1, ms);
+    const int rc = ::poll(&p, 1, until.poll_ms());
     if (rc > 0) {
       ec.clear();
       return;
@@ -147,7 +133,7 @@ auto socket::io(short events, std::error_code& ec, Op op) const noexcept -> decl
     return -1;
   }
   const bool may_wait = timeout_ && timeout_->count() > 0;
-  const auto until = may_wait ? deadline() : clock::time_point::max();
+  const deadline until(may_wait ? timeout_t(timeout_) : timeout_t());
   for (;;) {
     const auto rc = op();
     if (rc >= 0) {
@@ -243,7 +229,7 @@ void socket::connect(const endpoint& address, std::error_code& ec) noexcept {
     ec = {e, std::system_category()};
     return;
   }
-  wait_ready(POLLOUT, deadline(), ec);
+  wait_ready(POLLOUT, deadline(timeout_), ec);
   if (ec) return;
   const int so_error = get_int_option(fd_, SOL_SOCKET, SO_ERROR);
   if (so_error != 0)
@@ -290,7 +276,7 @@ std::size_t socket::sendall(bytes_view data, std::error_code& ec, int flags) noe
     return 0;
   }
   const bool may_wait = timeout_ && timeout_->count() > 0;
-  const auto until = may_wait ? deadline() : clock::time_point::max();
+  const deadline until(may_wait ? timeout_t(timeout_) : timeout_t());
   std::size_t sent = 0;
   while (sent < data.size()) {
     const ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, flags | MSG_NOSIGNAL);

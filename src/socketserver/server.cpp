@@ -22,8 +22,6 @@
 namespace netkit {
 namespace {
 
-using clock = std::chrono::steady_clock;
-
 // Python's handle_error prints the traceback; C++ has the exception's type and message.
 std::string describe_current_exception() {
   try {
@@ -167,16 +165,9 @@ void base_server::server_close() { socket_.close(); }
 bool base_server::wait_readable(timeout_t limit, bool or_shutdown) {
   pollfd fds[2] = {{socket_.fileno(), POLLIN, 0}, {wakeup_fd_, POLLIN, 0}};
   const nfds_t count = or_shutdown ? 2 : 1;
-  const auto deadline = limit ? clock::now() + std::chrono::duration_cast<clock::duration>(*limit)
-                              : clock::time_point::max();
+  const deadline until(limit);
   for (;;) {
-    int ms = -1;
-    if (limit) {
-      const auto left = std::max(deadline - clock::now(), clock::duration::zero());
-      ms = static_cast<int>(
-          std::min<long long>(std::chrono::ceil<std::chrono::milliseconds>(left).count(), 1 << 30));
-    }
-    const int rc = ::poll(fds, count, ms);
+    const int rc = ::poll(fds, count, until.poll_ms());
     if (rc >= 0) return rc > 0 && (fds[0].revents != 0);
     if (errno != EINTR) throw_error(last_error(), "serve_forever", server_address.to_string());
   }

@@ -68,7 +68,8 @@ class epoll {
   // Waits (std::nullopt: forever) and returns up to maxevents (-1: as many as are registered,
   // at least one) ready descriptors. EINTR is retried with the time left.
   std::vector<epoll_ready> poll(timeout_t timeout = std::nullopt, int maxevents = -1);
-  // Fills `out` and returns how many entries are valid; never throws, never allocates.
+  // Fills `out` and returns how many entries are valid, each with its descriptor in data.fd
+  // (as registered through this class); never throws, never allocates.
   std::size_t poll(std::span<epoll_event> out, timeout_t timeout, std::error_code& ec) noexcept;
 
  private:

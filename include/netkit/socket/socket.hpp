@@ -30,14 +30,13 @@
 #include <vector>
 
 #include "netkit/bytes.hpp"
+#include "netkit/socket/deadline.hpp"
 #include "netkit/socket/endpoint.hpp"
 #include "netkit/socket/socket_address.hpp"
 
 namespace netkit {
 
 class socket_file;
-
-using seconds_f = std::chrono::duration<double>;
 
 // A timeout as Python takes one: std::nullopt (None: block), 0 (never block), or seconds, given
 // as a number (1.5) or any std::chrono::duration (250ms). Otherwise a std::optional<seconds_f>.
@@ -149,11 +148,9 @@ class socket {
 
  private:
   socket(int fd, int family, int type, int proto) noexcept;
-  // Waits until the descriptor is ready for `events` (POLLIN/POLLOUT) or the deadline passes;
-  // ec is timeout_code() then.
-  void wait_ready(short events, std::chrono::steady_clock::time_point deadline,
-                  std::error_code& ec) const noexcept;
-  std::chrono::steady_clock::time_point deadline() const noexcept;
+  // Waits until the descriptor is ready for `events` (POLLIN/POLLOUT) or `until` passes; ec is
+  // timeout_code() then.
+  void wait_ready(short events, const deadline& until, std::error_code& ec) const noexcept;
   // Runs `op` (a syscall returning ssize_t / int, -1 with errno on failure) with Python's
   // timeout rules: retried on EINTR, waited for on EAGAIN while the deadline allows.
   template <class Op>
