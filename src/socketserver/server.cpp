@@ -44,18 +44,35 @@ std::optional<ino_t> inode_of(const std::string& path) {
   return st.st_ino;
 }
 
+// What holds a Unix path that bind found taken: a file that is not a socket, a live socket, or
+// a stale socket file nobody listens on any more.
+std::string why_unix_path_taken(const endpoint& path, int type) {
+  const std::string& name = path.host();
+  struct stat st {};
+  if (!name.empty() && name.front() != '\0' && ::lstat(name.c_str(), &st) == 0 &&
+      !S_ISSOCK(st.st_mode))
+    return "the path exists and is not a socket";
+  socket probe(AF_UNIX, type);
+  probe.setblocking(false);  // a live server with a full backlog must not block the probe
+  switch (probe.connect_ex(path)) {
+    case 0:
+    case EAGAIN:
+    case EINPROGRESS: return "another server is listening there";
+    case EPROTOTYPE: return "a socket of another type is bound there";
+    case ECONNREFUSED:
+      return "a stale socket file, left by a server that is gone: remove it if it is yours";
+    default: return "the path is in use";
+  }
+}
+
 // Binds a Unix socket; when the path is taken, says whether a server still answers there or
 // the file is stale, instead of a bare EADDRINUSE. Returns the inode of the file created.
 std::optional<ino_t> bind_unix(socket& s, const endpoint& path) {
   std::error_code ec;
   s.bind(path, ec);
   if (ec == std::errc::address_in_use) {
-    socket probe(AF_UNIX, s.type());
-    const bool alive = probe.connect_ex(path) == 0;
-    throw socket_error(ec, "bind(" + path.to_string() + "): " + python_message(ec) +
-                               (alive ? " (another server is listening there)"
-                                      : " (a stale socket file, left by a server that is gone: "
-                                        "remove it if it is yours)"));
+    throw socket_error(ec, "bind(" + path.to_string() + "): " + python_message(ec) + " (" +
+                               why_unix_path_taken(path, s.type()) + ")");
   }
   throw_if(ec, "bind", path.to_string());
   return inode_of(s.getsockname().path());
