@@ -30,6 +30,10 @@ class threaded_echo_server : public netkit::threading_tcp_server {
  public:
   using base = netkit::threading_tcp_server;
   using base::base;
+  // Python joins the request threads (not daemons) when the interpreter exits. Here it must
+  // happen before this class is destroyed, since those threads call its overrides:
+  // ~threading_mixin would join them too late. server_close() joins them (block_on_close).
+  ~threaded_echo_server() override { server_close(); }
 
   void process_request(netkit::server_request request,
                        const netkit::socket_address& client_address) override {
