@@ -1,0 +1,132 @@
+// netkit/reactor/reactor.hpp — the event loop, Twisted's reactor (public). No global instance:
+// create one and pass it around.
+//
+//   netkit::reactor loop;
+//   auto t = loop.call_later(100ms, [&] { loop.stop(); });
+//   loop.call_soon([] { std::puts("first"); });
+//   loop.add_reader(pipe_fd, [&] { drain(pipe_fd); });
+//   loop.run();                          // until stop()
+//
+// One iteration (see docs/design.md): run the due timers, then the call_soon queue, then wait
+// in epoll for I/O (no longer than the next timer, not at all when call_soon work is pending)
+// and dispatch readers and writers; calls from other threads arrive through an eventfd and
+// join the call_soon queue. A callback that throws is reported by handle_error (stderr by
+// default) and the loop goes on.
+//
+// Thread safety: a reactor and everything registered on it belong to the thread that runs it.
+// Only call_from_thread() and stop() may be called from other threads.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "netkit/inplace_function.hpp"
+#include "netkit/reactor/delayed_call.hpp"
+#include "netkit/select/epoll.hpp"
+#include "netkit/socket/deadline.hpp"
+
+namespace netkit {
+
+class reactor {
+ public:
+  using callback = inplace_function<void(), 64>;
+
+  reactor();
+  reactor(const reactor&) = delete;
+  reactor& operator=(const reactor&) = delete;
+  ~reactor();
+
+  // Runs until stop(); returns at once if stop() was called before run().
+  void run();
+  // Makes run() return after the current iteration (any thread).
+  void stop() noexcept;
+  bool running() const noexcept { return running_; }
+
+  // Schedules fn `delay` from now; the handle cancels it on destruction (see delayed_call).
+  [[nodiscard]] delayed_call call_later(seconds_f delay, callback fn);
+  // Runs fn on the next iteration, after the due timers, in the order given.
+  void call_soon(callback fn);
+  // Like call_soon, from any thread: wakes the loop through an eventfd.
+  void call_from_thread(callback fn);
+
+  // Calls fn each time fd is readable / writable (level-triggered) until removed.
+  void add_reader(int fd, callback fn);
+  void add_writer(int fd, callback fn);
+  void remove_reader(int fd);
+  void remove_writer(int fd);
+
+  // Seconds on the loop's monotonic clock, cached once per iteration (Twisted's seconds()).
+  double seconds() const noexcept;
+
+  // Called with a callback's exception current; prints it to stderr. Replace to log elsewhere.
+  std::function<void(std::exception_ptr)> handle_error;
+
+  std::size_t pending_timers() const noexcept { return heap_.size(); }
+
+ private:
+  friend class delayed_call;
+  using clock = deadline::clock;
+
+  struct timer_slot {
+    callback fn;
+    clock::time_point when;
+    std::uint64_t sequence = 0;    // ties broken in scheduling order
+    std::uint32_t generation = 0;  // bumped when the call runs or is cancelled
+    std::uint32_t heap_index = 0;
+    bool active = false;
+  };
+  struct io_watch {
+    callback reader;
+    callback writer;
+    std::uint32_t events = 0;  // what epoll has for this fd
+  };
+
+  // Timers: a binary min-heap of slot indexes, each slot knowing its heap position so that
+  // cancel and reset are O(log n) without searching.
+  bool timer_active(std::uint32_t slot, std::uint32_t generation) const noexcept;
+  void timer_cancel(std::uint32_t slot) noexcept;
+  void timer_reschedule(std::uint32_t slot, clock::time_point when) noexcept;
+  double timer_time(std::uint32_t slot) const noexcept;
+  bool heap_less(std::uint32_t a, std::uint32_t b) const noexcept;
+  void heap_swap(std::size_t i, std::size_t j) noexcept;
+  void sift_up(std::size_t i) noexcept;
+  void sift_down(std::size_t i) noexcept;
+  void heap_remove(std::size_t i) noexcept;
+  void free_slot(std::uint32_t slot) noexcept;
+
+  void run_once();
+  void run_due_timers();
+  void run_soon_queue();
+  void take_cross_thread_calls();
+  int wait_ms() const noexcept;
+  void update_watch(int fd);
+  template <class Fn>
+  void guarded(Fn&& fn) noexcept;
+
+  epoll epoll_;
+  int wakeup_fd_ = -1;
+  std::atomic<bool> stop_requested_{false};
+  bool running_ = false;
+  clock::time_point now_;
+
+  std::vector<timer_slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::uint32_t> heap_;
+  std::uint64_t next_sequence_ = 0;
+
+  std::vector<callback> soon_;
+  std::vector<callback> running_soon_;  // swapped with soon_: reused, no allocation per turn
+
+  std::mutex cross_mutex_;
+  std::vector<callback> cross_;
+  bool cross_signalled_ = false;
+
+  std::vector<io_watch> watches_;  // by descriptor number
+  std::vector<epoll_event> events_;
+};
+
+}  // namespace netkit

@@ -1,0 +1,375 @@
+#include "netkit/reactor/reactor.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <iostream>
+#include <utility>
+
+namespace netkit {
+namespace {
+
+void print_error(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(std::move(error));
+  } catch (const std::exception& e) {
+    std::cerr << "netkit reactor: unhandled error in a callback: " << e.what() << std::endl;
+  } catch (...) {
+    std::cerr << "netkit reactor: unhandled non-standard exception in a callback" << std::endl;
+  }
+}
+
+constexpr std::size_t max_events = 256;
+
+}  // namespace
+
+reactor::reactor() : handle_error(print_error), now_(clock::now()), events_(max_events) {
+  wakeup_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wakeup_fd_ < 0) throw_error(last_error(), "eventfd");
+  epoll_.register_(wakeup_fd_, EPOLLIN);
+}
+
+reactor::~reactor() {
+  if (wakeup_fd_ >= 0) ::close(wakeup_fd_);
+}
+
+// --- running -----------------------------------------------------------------------------------
+
+void reactor::run() {
+  running_ = true;
+  while (!stop_requested_.load(std::memory_order_acquire)) run_once();
+  stop_requested_.store(false, std::memory_order_release);
+  running_ = false;
+}
+
+void reactor::stop() noexcept {
+  stop_requested_.store(true, std::memory_order_release);
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto n = ::write(wakeup_fd_, &one, sizeof one);
+}
+
+double reactor::seconds() const noexcept {
+  return std::chrono::duration<double>(now_.time_since_epoch()).count();
+}
+
+template <class Fn>
+void reactor::guarded(Fn&& fn) noexcept {
+  try {
+    fn();
+  } catch (...) {
+    try {
+      if (handle_error) handle_error(std::current_exception());
+    } catch (...) {  // NOLINT(bugprone-empty-catch): an error reporter that fails stays quiet
+    }
+  }
+}
+
+void reactor::run_once() {
+  now_ = clock::now();
+  run_due_timers();
+  run_soon_queue();
+  if (stop_requested_.load(std::memory_order_acquire)) return;
+
+  std::error_code ec;
+  const int ms = wait_ms();
+  const timeout_t wait = ms < 0 ? timeout_t() : timeout_t(std::chrono::milliseconds(ms));
+  const std::size_t n = epoll_.poll(events_, wait, ec);
+  if (ec) throw_error(ec, "reactor.run", "epoll_wait");
+  now_ = clock::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    const int fd = events_[i].data.fd;
+    const std::uint32_t ev = events_[i].events;
+    if (fd == wakeup_fd_) {
+      take_cross_thread_calls();
+      continue;
+    }
+    // A callback may remove watches (its own or others'): look the watch up each time.
+    const auto ready = [&](callback io_watch::*which) -> callback* {
+      if (static_cast<std::size_t>(fd) >= watches_.size()) return nullptr;
+      callback& cb = watches_[static_cast<std::size_t>(fd)].*which;
+      return cb ? &cb : nullptr;
+    };
+    // Errors and hang-ups wake both sides, so each learns of them through its own call.
+    if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+      if (callback* cb = ready(&io_watch::reader)) {
+        callback copy = *cb;  // the watch may be replaced while its callback runs
+        guarded(copy);
+      }
+    }
+    if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
+      if (callback* cb = ready(&io_watch::writer)) {
+        callback copy = *cb;
+        guarded(copy);
+      }
+    }
+  }
+  if (n == events_.size()) events_.resize(events_.size() * 2);  // busy: take more per wait
+}
+
+int reactor::wait_ms() const noexcept {
+  if (!soon_.empty()) return 0;
+  if (heap_.empty()) return -1;
+  const auto next = slots_[heap_.front()].when;
+  if (next <= now_) return 0;
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now_).count();
+  return static_cast<int>(std::min<long long>(ms, 1 << 30));
+}
+
+// --- call_soon and call_from_thread
+// ---------------------------------------------------------------
+
+void reactor::call_soon(callback fn) { soon_.push_back(std::move(fn)); }
+
+void reactor::run_soon_queue() {
+  // Calls made by these callbacks wait for the next iteration, so a callback that
+  // reschedules itself cannot starve I/O.
+  running_soon_.swap(soon_);
+  for (auto& fn : running_soon_) guarded(fn);
+  running_soon_.clear();
+}
+
+void reactor::call_from_thread(callback fn) {
+  bool signal = false;
+  {
+    const std::lock_guard lock(cross_mutex_);
+    cross_.push_back(std::move(fn));
+    signal = !std::exchange(cross_signalled_, true);
+  }
+  if (signal) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto n = ::write(wakeup_fd_, &one, sizeof one);
+  }
+}
+
+void reactor::take_cross_thread_calls() {
+  std::uint64_t drained = 0;
+  [[maybe_unused]] const auto n = ::read(wakeup_fd_, &drained, sizeof drained);
+  const std::lock_guard lock(cross_mutex_);
+  for (auto& fn : cross_) soon_.push_back(std::move(fn));
+  cross_.clear();
+  cross_signalled_ = false;
+}
+
+// --- readers and writers ------------------------------------------------------------------------
+
+void reactor::add_reader(int fd, callback fn) {
+  if (fd < 0) throw value_error("add_reader: file descriptor cannot be a negative integer");
+  if (static_cast<std::size_t>(fd) >= watches_.size())
+    watches_.resize(static_cast<std::size_t>(fd) + 1);
+  watches_[static_cast<std::size_t>(fd)].reader = std::move(fn);
+  update_watch(fd);
+}
+
+void reactor::add_writer(int fd, callback fn) {
+  if (fd < 0) throw value_error("add_writer: file descriptor cannot be a negative integer");
+  if (static_cast<std::size_t>(fd) >= watches_.size())
+    watches_.resize(static_cast<std::size_t>(fd) + 1);
+  watches_[static_cast<std::size_t>(fd)].writer = std::move(fn);
+  update_watch(fd);
+}
+
+void reactor::remove_reader(int fd) {
+  if (fd < 0 || static_cast<std::size_t>(fd) >= watches_.size()) return;
+  watches_[static_cast<std::size_t>(fd)].reader = nullptr;
+  update_watch(fd);
+}
+
+void reactor::remove_writer(int fd) {
+  if (fd < 0 || static_cast<std::size_t>(fd) >= watches_.size()) return;
+  watches_[static_cast<std::size_t>(fd)].writer = nullptr;
+  update_watch(fd);
+}
+
+void reactor::update_watch(int fd) {
+  io_watch& w = watches_[static_cast<std::size_t>(fd)];
+  const std::uint32_t want = (w.reader ? EPOLLIN : 0U) | (w.writer ? EPOLLOUT : 0U);
+  if (want == w.events) return;
+  std::error_code ec;
+  if (want == 0) {
+    epoll_.ctl(EPOLL_CTL_DEL, fd, 0, ec);  // a closed descriptor has left the set already
+    w.events = 0;
+    return;
+  }
+  epoll_.ctl(w.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, want, ec);
+  if (ec == std::errc::file_exists) epoll_.ctl(EPOLL_CTL_MOD, fd, want, ec);
+  if (ec) {
+    w.reader = nullptr;
+    w.writer = nullptr;
+    w.events = 0;
+    throw_error(ec, "reactor.add_reader/add_writer", "fd " + std::to_string(fd));
+  }
+  w.events = want;
+}
+
+// --- timers
+// ---------------------------------------------------------------------------------------
+
+delayed_call reactor::call_later(seconds_f delay, callback fn) {
+  std::uint32_t slot = 0;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  timer_slot& t = slots_[slot];
+  t.fn = std::move(fn);
+  t.when = deadline::clock::now() + std::chrono::duration_cast<clock::duration>(
+                                        std::clamp(delay, seconds_f(0), seconds_f(1e9)));
+  t.sequence = next_sequence_++;
+  t.active = true;
+  t.heap_index = static_cast<std::uint32_t>(heap_.size());
+  heap_.push_back(slot);
+  sift_up(heap_.size() - 1);
+  return delayed_call(this, slot, t.generation);
+}
+
+void reactor::run_due_timers() {
+  while (!heap_.empty()) {
+    const std::uint32_t slot = heap_.front();
+    if (slots_[slot].when > now_) break;
+    heap_remove(0);
+    callback fn = std::move(slots_[slot].fn);
+    free_slot(slot);  // before the call: it may schedule (and reuse this slot)
+    guarded(fn);
+  }
+}
+
+bool reactor::timer_active(std::uint32_t slot, std::uint32_t generation) const noexcept {
+  return slot < slots_.size() && slots_[slot].generation == generation && slots_[slot].active;
+}
+
+void reactor::timer_cancel(std::uint32_t slot) noexcept {
+  heap_remove(slots_[slot].heap_index);
+  free_slot(slot);
+}
+
+void reactor::timer_reschedule(std::uint32_t slot, clock::time_point when) noexcept {
+  timer_slot& t = slots_[slot];
+  t.when = when;
+  t.sequence = next_sequence_++;
+  const std::size_t i = t.heap_index;
+  sift_up(i);
+  sift_down(slots_[slot].heap_index);
+}
+
+double reactor::timer_time(std::uint32_t slot) const noexcept {
+  return std::chrono::duration<double>(slots_[slot].when.time_since_epoch()).count();
+}
+
+void reactor::free_slot(std::uint32_t slot) noexcept {
+  timer_slot& t = slots_[slot];
+  t.fn = nullptr;
+  t.active = false;
+  ++t.generation;
+  free_slots_.push_back(slot);
+}
+
+bool reactor::heap_less(std::uint32_t a, std::uint32_t b) const noexcept {
+  const timer_slot& x = slots_[a];
+  const timer_slot& y = slots_[b];
+  return x.when != y.when ? x.when < y.when : x.sequence < y.sequence;
+}
+
+void reactor::heap_swap(std::size_t i, std::size_t j) noexcept {
+  std::swap(heap_[i], heap_[j]);
+  slots_[heap_[i]].heap_index = static_cast<std::uint32_t>(i);
+  slots_[heap_[j]].heap_index = static_cast<std::uint32_t>(j);
+}
+
+void reactor::sift_up(std::size_t i) noexcept {
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / 2;
+    if (!heap_less(heap_[i], heap_[parent])) break;
+    heap_swap(i, parent);
+    i = parent;
+  }
+}
+
+void reactor::sift_down(std::size_t i) noexcept {
+  for (;;) {
+    const std::size_t left = 2 * i + 1;
+    if (left >= heap_.size()) break;
+    std::size_t smallest = left;
+    if (left + 1 < heap_.size() && heap_less(heap_[left + 1], heap_[left])) smallest = left + 1;
+    if (!heap_less(heap_[smallest], heap_[i])) break;
+    heap_swap(i, smallest);
+    i = smallest;
+  }
+}
+
+void reactor::heap_remove(std::size_t i) noexcept {
+  const std::size_t last = heap_.size() - 1;
+  if (i != last) heap_swap(i, last);
+  heap_.pop_back();
+  if (i < heap_.size()) {
+    sift_up(i);
+    sift_down(slots_[heap_[i]].heap_index);
+  }
+}
+
+// --- delayed_call
+// ---------------------------------------------------------------------------------
+
+delayed_call::delayed_call(delayed_call&& other) noexcept
+    : reactor_(std::exchange(other.reactor_, nullptr)),
+      slot_(other.slot_),
+      generation_(other.generation_),
+      cancelled_(other.cancelled_) {}
+
+delayed_call& delayed_call::operator=(delayed_call&& other) noexcept {
+  if (this != &other) {
+    if (active()) reactor_->timer_cancel(slot_);
+    reactor_ = std::exchange(other.reactor_, nullptr);
+    slot_ = other.slot_;
+    generation_ = other.generation_;
+    cancelled_ = other.cancelled_;
+  }
+  return *this;
+}
+
+delayed_call::~delayed_call() {
+  if (active()) reactor_->timer_cancel(slot_);
+}
+
+bool delayed_call::active() const noexcept {
+  return reactor_ != nullptr && reactor_->timer_active(slot_, generation_);
+}
+
+void delayed_call::require_active(const char* call) const {
+  if (active()) return;
+  if (cancelled_) throw already_cancelled(std::string(call) + ": the call was cancelled");
+  throw already_called(std::string(call) + ": the call has already run");
+}
+
+void delayed_call::cancel() {
+  require_active("delayed_call.cancel");
+  reactor_->timer_cancel(slot_);
+  cancelled_ = true;
+}
+
+void delayed_call::reset(seconds_f delay) {
+  require_active("delayed_call.reset");
+  reactor_->timer_reschedule(
+      slot_, deadline::clock::now() + std::chrono::duration_cast<deadline::clock::duration>(
+                                          std::clamp(delay, seconds_f(0), seconds_f(1e9))));
+}
+
+void delayed_call::delay(seconds_f by) {
+  require_active("delayed_call.delay");
+  const auto when = reactor_->slots_[slot_].when;
+  reactor_->timer_reschedule(slot_, when + std::chrono::duration_cast<deadline::clock::duration>(
+                                               std::clamp(by, seconds_f(-1e9), seconds_f(1e9))));
+}
+
+double delayed_call::get_time() const {
+  require_active("delayed_call.get_time");
+  return reactor_->timer_time(slot_);
+}
+
+void delayed_call::release() noexcept { reactor_ = nullptr; }
+
+}  // namespace netkit
