@@ -86,9 +86,11 @@ class threading_mixin : public Server {
                    daemon_threads || !block_on_close);
   }
 
+  // Joins before closing, unlike Python: a datagram handler answers through the server's
+  // socket, which must not be closed (and its descriptor reused) under a running thread.
   void server_close() override {
-    Server::server_close();
     if (block_on_close) threads_.join_all();
+    Server::server_close();
   }
 
   std::size_t active_threads() const { return threads_.running(); }
@@ -185,9 +187,10 @@ class pool_mixin : public Server {
     this->shutdown_request(request);
   }
 
+  // The workers first: a datagram handler answers through the server's socket.
   void server_close() override {
-    Server::server_close();
     stop_workers();
+    Server::server_close();
   }
 
   std::size_t refused() const noexcept { return refused_.load(); }
