@@ -76,7 +76,7 @@ std::function<void(netkit::base_request_handler&)> meet_at(rendezvous& barrier) 
 TYPED_TEST(parallel, threading_server_runs_every_client_at_once) {
   watchdog dog;
   temp_dir dir;
-  const std::size_t threads_before = thread_count();
+  const std::size_t threads_before = thread_baseline();
   {
     test_context ctx;
     rendezvous barrier(kClients);
@@ -91,7 +91,7 @@ TYPED_TEST(parallel, threading_server_runs_every_client_at_once) {
 TYPED_TEST(parallel, pool_server_with_enough_workers_runs_every_client_at_once) {
   watchdog dog;
   temp_dir dir;
-  const std::size_t threads_before = thread_count();
+  const std::size_t threads_before = thread_baseline();
   {
     test_context ctx;
     rendezvous barrier(kClients);

@@ -196,7 +196,7 @@ TYPED_TEST(errors, a_client_that_never_sends_times_out_and_the_server_goes_on) {
 TEST(errors_pool, a_full_pool_refuses_cleanly_and_counts_it) {
   watchdog dog;
   temp_dir dir;
-  const std::size_t threads_before = thread_count();
+  const std::size_t threads_before = thread_baseline();
   test_context ctx;
   event inside, release;
   ctx.on_handle = [&](netkit::base_request_handler& h) {

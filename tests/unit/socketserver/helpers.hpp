@@ -54,6 +54,13 @@ inline std::size_t thread_count() {
   return n;
 }
 
+// The count to compare with after a test: taken once a thread has come and gone, because a
+// sanitizer runtime (TSan) starts a helper thread of its own at the first pthread_create.
+inline std::size_t thread_baseline() {
+  std::thread([] {}).join();
+  return thread_count();
+}
+
 // Children of this process still in /proc: running, or zombies nobody reaped.
 inline std::size_t child_count() {
   const pid_t self = ::getpid();

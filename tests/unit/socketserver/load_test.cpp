@@ -85,7 +85,7 @@ void expect_serves_the_load(Server& server, std::atomic<std::size_t>& served) {
 
 TEST(load, threading_server_serves_1000_requests_from_100_concurrent_clients) {
   watchdog dog(55);
-  const std::size_t threads_before = thread_count();
+  const std::size_t threads_before = thread_baseline();
   {
     std::atomic<std::size_t> served{0};
     netkit::threading_tcp_server server({"127.0.0.1", 0}, netkit::handler<counting_echo>(&served),
@@ -98,7 +98,7 @@ TEST(load, threading_server_serves_1000_requests_from_100_concurrent_clients) {
 
 TEST(load, pool_server_serves_1000_requests_from_100_concurrent_clients) {
   watchdog dog(55);
-  const std::size_t threads_before = thread_count();
+  const std::size_t threads_before = thread_baseline();
   {
     std::atomic<std::size_t> served{0};
     netkit::pool_tcp_server server({"127.0.0.1", 0}, netkit::handler<counting_echo>(&served),

@@ -43,7 +43,7 @@ bytes read_line(netkit::socket& s) {
 
 // Counts taken before a test's server exists and checked once it is closed.
 struct leak_check {
-  std::size_t threads = thread_count();
+  std::size_t threads = thread_baseline();
   void expect_none() const {
     EXPECT_EQ(settled_thread_count(threads), threads) << "a thread outlived the server";
     EXPECT_EQ(child_count(), 0u) << "a child was not reaped";
