@@ -2,6 +2,8 @@
 // and forking servers (every handler must reach a barrier that only opens once all N are in),
 // and one after another by the plain server (never two handlers at once).
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -129,6 +131,28 @@ TEST(parallel_control, pool_with_too_few_workers_never_has_everyone_in) {
   EXPECT_GE(std::count(answers.begin(), answers.end(), "alone\n"), 1);
 }
 
+// From a forked child: connects back to the coordinator, says "in" and waits (bounded) for
+// its "go". Raw system calls: netkit::socket's constructor takes a process-wide lock (the
+// default timeout) that a client thread of this test may have held when the server forked,
+// which would deadlock the child (reported as a socket-layer bug).
+bool meet_the_coordinator(const netkit::socket_address& coordinator) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  const ::timeval limit{15, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  bool go = false;
+  if (::connect(fd, coordinator.data(), coordinator.size()) == 0 &&
+      ::send(fd, "in\n", 3, MSG_NOSIGNAL) == 3) {
+    std::string got;
+    char buf[16];
+    for (ssize_t n; got.size() < 3 && (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+      got.append(buf, static_cast<std::size_t>(n));
+    go = got == "go\n";
+  }
+  ::close(fd);
+  return go;
+}
+
 // Forked handlers cannot share a barrier in memory: each child connects back to a
 // coordinator in the test process and waits for its "go", sent once all kClients are in.
 TYPED_TEST(parallel, forking_server_runs_every_client_at_once) {
@@ -162,11 +186,7 @@ TYPED_TEST(parallel, forking_server_runs_every_client_at_once) {
   ctx.on_handle = [coordinator_address](netkit::base_request_handler& h) {
     auto& s = dynamic_cast<netkit::stream_request_handler&>(h);
     s.rfile().readline();
-    auto back = make_socket(AF_INET, SOCK_STREAM);
-    back.settimeout(15.0);
-    back.connect(coordinator_address);
-    back.sendall("in\n");
-    s.wfile().write(back.recv(16) == "go\n" ? "together\n" : "alone\n");
+    s.wfile().write(meet_the_coordinator(coordinator_address) ? "together\n" : "alone\n");
   };
   {
     logged_server<netkit::forking_mixin<typename TypeParam::server>> server(TypeParam::address(dir),
