@@ -61,20 +61,18 @@ class echo_server : public netkit::tcp_server {
     tcp_server::server_activate();
   }
 
-  // Not virtual in netkit (nor called by the library): these hide the base's, as the seed's
-  // overrides are only ever called on an EchoServer.
-  void serve_forever(double poll_interval = 0.5) {
+  void serve_forever(double poll_interval = 0.5) override {
     logger_.debug("waiting for request");
     logger_.info("Handling requests, press <Ctrl-C> to quit");
     tcp_server::serve_forever(poll_interval);
   }
 
-  void handle_request() {
+  void handle_request() override {
     logger_.debug("handle_request");
     tcp_server::handle_request();
   }
 
-  void shutdown() {
+  void shutdown() override {
     logger_.debug("shutdown()");
     tcp_server::shutdown();
   }

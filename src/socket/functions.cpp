@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <cmath>
-#include <mutex>
 
 #include "netkit/error.hpp"
 #include "netkit/repr.hpp"
@@ -17,23 +16,21 @@
 namespace netkit {
 namespace {
 
-// The default timeout is read on every socket construction: a plain mutex keeps the pair
-// (has value, seconds) consistent without a lock-free optional.
-std::mutex default_timeout_mutex;
-timeout_t default_timeout;
+// Read by every socket constructor, so it must be lock-free: a mutex held by one thread while
+// another forks would deadlock the child's first socket. Negative means None.
+std::atomic<double> default_timeout_seconds{-1.0};
 
 }  // namespace
 
 void setdefaulttimeout(timeout_t timeout) {
   if (timeout && (std::isnan(timeout->count()) || timeout->count() < 0))
     throw value_error("setdefaulttimeout: Timeout value out of range");
-  const std::lock_guard lock(default_timeout_mutex);
-  default_timeout = timeout;
+  default_timeout_seconds.store(timeout ? timeout->count() : -1.0, std::memory_order_relaxed);
 }
 
 timeout_t getdefaulttimeout() {
-  const std::lock_guard lock(default_timeout_mutex);
-  return default_timeout;
+  const double seconds = default_timeout_seconds.load(std::memory_order_relaxed);
+  return seconds < 0 ? timeout_t() : timeout_t(seconds);
 }
 
 bool has_ipv6() {

@@ -9,7 +9,8 @@
 //   t.join();
 //   server.server_close();
 //
-// Methods for the caller: serve_forever, shutdown, handle_request, server_close, fileno.
+// Methods for the caller: serve_forever, shutdown, handle_request, server_close, fileno (all
+// but fileno may be overridden too, as in Python).
 // Methods you may override: server_bind, server_activate, get_request, verify_request,
 // process_request, finish_request, shutdown_request, close_request, handle_error,
 // handle_timeout, service_actions. C++ calls no override from a constructor, so a server
@@ -19,6 +20,10 @@
 // Unlike CPython, serve_forever does not poll for shutdown: shutdown() wakes it at once
 // (poll_interval still paces service_actions). shutdown() before serve_forever runs returns at
 // once and makes the next serve_forever return as soon as it starts.
+//
+// A server class that overrides anything its request threads call (finish_request,
+// handle_error, ...) must call server_close() in its own destructor: the mixins join their
+// threads in theirs, when the derived part is already gone.
 //
 // Thread safety: shutdown() may be called from any thread; everything else belongs to the
 // thread running the server.
@@ -54,12 +59,12 @@ class base_server {
 
   // --- methods for the caller ---
   // Handles requests until shutdown(); poll_interval paces service_actions().
-  void serve_forever(double poll_interval = 0.5);
+  virtual void serve_forever(double poll_interval = 0.5);
   // Asks serve_forever to return and waits until it has (from another thread).
-  void shutdown();
+  virtual void shutdown();
   // Waits for one request (at most `timeout` / the socket's timeout) and handles it, or calls
   // handle_timeout().
-  void handle_request();
+  virtual void handle_request();
   virtual void server_close();
   int fileno() const noexcept { return socket_.fileno(); }
   socket& server_socket() noexcept { return socket_; }
