@@ -1,6 +1,8 @@
 // apps/netkit/echo_client.cpp — `netkit echo-client`: sends one message to an echo server
-// (TCP, UDP or a Unix stream socket) and prints the echo as one line, like the seed's
+// (TCP, UDP, or a Unix stream or datagram socket) and prints the echo as one line, like the seed's
 // socket_echo_client*.py without the chatter.
+#include <unistd.h>
+
 #include <cstddef>
 #include <iostream>
 #include <optional>
@@ -46,6 +48,16 @@ bytes stream_echo(netkit::socket& s, const client_options& o) {
 }
 
 bytes exchange(const client_options& o) {
+  if (!o.unix_path.empty() && o.udp) {
+    // A Unix datagram client needs an address of its own for the echo to come back to: an
+    // abstract name, which leaves no file behind.
+    netkit::socket s(AF_UNIX, SOCK_DGRAM);
+    s.settimeout(o.timeout);
+    s.bind(netkit::socket_address::abstract("netkit-echo-client-" + std::to_string(::getpid())));
+    s.connect(o.unix_path);
+    s.send(o.message);
+    return s.recv(65536);
+  }
   if (!o.unix_path.empty()) {
     netkit::socket s(AF_UNIX, SOCK_STREAM);
     s.settimeout(o.timeout);
@@ -73,13 +85,13 @@ command add_echo_client(CLI::App& app) {
   auto* sub = app.add_subcommand("echo-client", "Send a message to an echo server, print the echo");
   sub->footer(
       "Forms:\n  netkit echo-client [--tcp|--udp] HOST PORT [--message TEXT]\n"
-      "  netkit echo-client --unix PATH [--message TEXT]");
+      "  netkit echo-client [--udp] --unix PATH [--message TEXT]");
   auto* tcp = sub->add_flag("--tcp", o->tcp, "TCP (the default)");
-  auto* udp = sub->add_flag("--udp", o->udp, "UDP: one datagram out, one back");
+  auto* udp = sub->add_flag("--udp", o->udp,
+                            "UDP: one datagram out, one back; with --unix, a Unix datagram socket");
   auto* unix_opt =
       sub->add_option("--unix", o->unix_path, "a Unix stream socket at PATH")->type_name("PATH");
   tcp->excludes(udp)->excludes(unix_opt);
-  udp->excludes(unix_opt);
   auto* host = sub->add_option("host", o->host, "server host (name or address)")->type_name("HOST");
   auto* port = sub->add_option("port", o->port, "server port")
                    ->type_name("PORT")

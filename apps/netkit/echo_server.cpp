@@ -1,7 +1,7 @@
 // apps/netkit/echo_server.cpp — `netkit echo-server`: an echo server over TCP, UDP or a Unix
 // stream socket, in one of several concurrency models, stopped cleanly by SIGINT/SIGTERM.
 //
-// Models available so far (the others of SPEC.md come with socketserver/reactor):
+// Models available so far (SPEC.md's reactor comes with a later layer):
 //   blocking  one client at a time, in the main thread
 //   thread    a thread per connection (--threads N: a fixed pool of N accepting threads);
 //             UDP: N receiving threads (default 1)
@@ -10,8 +10,12 @@
 //   select, poll, epoll, selectors
 //             one thread, one readiness loop on that API of netkit's select layer
 //             (echo_loop.cpp)
+//   socketserver-threading, socketserver-forking
+//             netkit's socketserver servers with threading_mixin (--threads N: pool_mixin)
+//             or forking_mixin; --udp --unix PATH gives a Unix datagram server
 // Every wait is a poll() that also watches the stop pipe (signals.hpp), so a signal ends the
 // server promptly even while clients are connected; sockets are non-blocking for that reason.
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -23,6 +27,8 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <exception>
 #include <iostream>
 #include <list>
 #include <memory>
@@ -36,6 +42,7 @@
 #include "command.hpp"
 #include "echo_loop.hpp"
 #include "netkit/socket.hpp"
+#include "netkit/socketserver.hpp"
 #include "signals.hpp"
 
 namespace netkit::app {
@@ -44,10 +51,19 @@ namespace {
 constexpr int default_port = 10000;  // the seeds' echo port
 constexpr std::size_t buffer_size = 65536;
 
-constexpr std::array available_models = {"blocking", "thread", "fork",     "select",
-                                         "poll",     "epoll",  "selectors"};
-constexpr std::array later_models = {"socketserver-threading", "socketserver-forking", "reactor"};
-constexpr const char* available_list = "blocking, thread, fork, select, poll, epoll, selectors";
+constexpr std::array available_models = {"blocking",
+                                         "thread",
+                                         "fork",
+                                         "select",
+                                         "poll",
+                                         "epoll",
+                                         "selectors",
+                                         "socketserver-threading",
+                                         "socketserver-forking"};
+constexpr std::array later_models = {"reactor"};
+constexpr const char* available_list =
+    "blocking, thread, fork, select, poll, epoll, selectors, socketserver-threading, "
+    "socketserver-forking";
 
 struct server_options {
   bool tcp = false;
@@ -328,6 +344,185 @@ void serve_fork_datagram(netkit::socket& sock, const stop_signal& stop) {
   });
 }
 
+// --- socketserver models ---------------------------------------------------------------------
+//
+// netkit's socketserver layer does the accepting, the threads and the forking; the handlers
+// echo. serve_forever runs in its own thread with the stop signals blocked, so the signals
+// (and the stop pipe) are the main thread's: it waits on the pipe, then calls shutdown() and
+// server_close(). Handlers wait on the stop pipe too (echo_stream), so that server_close(),
+// which joins the request threads or waits for the children, never waits for a client.
+
+// The signals that stop_signal and child_signal turn into pipe bytes.
+sigset_t stop_signal_set() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int signo : {SIGINT, SIGTERM, SIGCHLD}) sigaddset(&set, signo);
+  return set;
+}
+
+// In a child forked by forking_mixin (handlers run in the server's process otherwise): SIGTERM
+// kills it outright instead of writing to the server's stop pipe, and it dies with the server
+// if the server is killed. The mask blocked in the serving thread was inherited by the fork,
+// so no signal has run the parent's handler here before this.
+void become_child(pid_t server_pid) {
+  if (::getpid() == server_pid) return;
+  reset_signals_in_child();
+  const sigset_t set = stop_signal_set();
+  ::pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != server_pid) ::_exit(0);  // the server died before prctl
+}
+
+// TCP and Unix stream: echoes until EOF, or until the server stops.
+class stream_echo_handler : public netkit::stream_request_handler {
+ public:
+  stream_echo_handler(const stop_signal* stop, pid_t server_pid)
+      : stop_(stop), server_pid_(server_pid) {}
+  void setup() override {
+    become_child(server_pid_);
+    stream_request_handler::setup();
+  }
+  // Not rfile()/wfile(): their blocking reads and writes could not see the stop pipe.
+  void handle() override { echo_stream(request(), *stop_); }
+
+ private:
+  const stop_signal* stop_;
+  pid_t server_pid_;
+};
+
+// UDP and Unix datagram: the datagram goes back, through wfile(), as one datagram.
+class datagram_echo_handler : public netkit::datagram_request_handler {
+ public:
+  explicit datagram_echo_handler(pid_t server_pid) : server_pid_(server_pid) {}
+  void setup() override {
+    become_child(server_pid_);
+    datagram_request_handler::setup();
+  }
+  void handle() override { wfile().write(rfile().read()); }
+  // Without waiting: a Unix datagram client whose receive queue is full loses this echo (as a
+  // UDP one would) instead of blocking a request thread, or the stop, until it reads.
+  void finish() override {
+    std::error_code ec;
+    request().sendto(wfile().getvalue(), client_address(), ec, MSG_DONTWAIT);
+    if (ec && !is_would_block(ec)) report("sendto", ec);
+  }
+
+ private:
+  pid_t server_pid_;
+};
+
+// The servers' protected (address, factory, family, options) constructor made public, for an
+// IPv6 --bind: tcp_server's and udp_server's public ones are AF_INET.
+template <class Base>
+class family_server : public Base {
+ public:
+  family_server(const endpoint& address, handler_factory factory, int family,
+                netkit::server_options opts)
+      : Base(address, std::move(factory), family, opts) {}
+};
+
+// A pipe the serving thread writes to when serve_forever has returned (it threw).
+class done_pipe {
+ public:
+  done_pipe() {
+    if (::pipe2(fds_, O_CLOEXEC) != 0)
+      throw std::system_error(errno, std::system_category(), "pipe2");
+  }
+  ~done_pipe() {
+    ::close(fds_[0]);
+    ::close(fds_[1]);
+  }
+  done_pipe(const done_pipe&) = delete;
+  done_pipe& operator=(const done_pipe&) = delete;
+  int read_fd() const noexcept { return fds_[0]; }
+  void signal() const noexcept {
+    const char byte = 1;
+    [[maybe_unused]] auto n = ::write(fds_[1], &byte, 1);
+  }
+
+ private:
+  int fds_[2] = {-1, -1};
+};
+
+// Runs `server` until SIGINT/SIGTERM. `where` is the first line's address.
+void run_socketserver(netkit::base_server& server, const std::string& where,
+                      const stop_signal& stop) {
+  std::cout << "listening on " << where << '\n' << std::flush;
+  done_pipe done;
+  std::exception_ptr error;
+  const sigset_t blocked = stop_signal_set();
+  sigset_t old;
+  // Blocked in the serving thread and so in the request threads and children it starts:
+  // the signals go to the main thread, which waits for them.
+  ::pthread_sigmask(SIG_BLOCK, &blocked, &old);
+  std::thread serving([&server, &error, &done] {
+    try {
+      server.serve_forever();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    done.signal();
+  });
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  try {
+    wait_readable(done.read_fd(), stop);
+  } catch (...) {
+    server.shutdown();
+    serving.join();
+    server.server_close();
+    throw;
+  }
+  server.shutdown();  // returns once serve_forever has
+  serving.join();
+  server.server_close();  // joins the request threads / waits for the children
+  if (error) std::rethrow_exception(error);
+}
+
+// Builds Mixin<transport's server class> and runs it.
+template <template <class> class Mixin>
+void serve_socketserver(const server_options& o, const stop_signal& stop) {
+  const pid_t self = ::getpid();
+  netkit::server_options opts;
+  opts.request_queue_size = SOMAXCONN;  // a burst of clients waits, as in the other models
+  auto stream = netkit::handler<stream_echo_handler>(&stop, self);
+  auto datagram = netkit::handler<datagram_echo_handler>(self);
+  // Python's class attributes, set before the first request.
+  auto configure = [&o](auto& server) {
+    if constexpr (requires { server.pool_workers; }) server.pool_workers = o.threads;
+    if constexpr (requires { server.max_packet_size; }) server.max_packet_size = buffer_size;
+  };
+  if (!o.unix_path.empty()) {
+    // A socket file left by an earlier run is replaced, as in the other models.
+    struct stat st {};
+    if (o.unix_path.front() != '\0' && ::lstat(o.unix_path.c_str(), &st) == 0 &&
+        S_ISSOCK(st.st_mode))
+      ::unlink(o.unix_path.c_str());
+    if (o.udp) {
+      Mixin<netkit::unix_datagram_server> server(o.unix_path, datagram, opts);
+      configure(server);
+      run_socketserver(server, o.unix_path, stop);
+    } else {
+      Mixin<netkit::unix_stream_server> server(o.unix_path, stream, opts);
+      configure(server);
+      run_socketserver(server, o.unix_path, stop);
+    }
+    return;
+  }
+  const int type = o.udp ? SOCK_DGRAM : SOCK_STREAM;
+  auto answers = netkit::getaddrinfo(o.bind, o.port, 0, type, 0, AI_PASSIVE);
+  const auto& a = answers.front();
+  if (o.udp) {
+    Mixin<family_server<netkit::udp_server>> server(a.sockaddr, datagram, a.family, opts);
+    configure(server);
+    run_socketserver(server, server.server_address.to_string(), stop);
+  } else {
+    opts.allow_reuse_address = true;  // SO_REUSEADDR, as the other models' listeners
+    Mixin<family_server<netkit::tcp_server>> server(a.sockaddr, stream, a.family, opts);
+    configure(server);
+    run_socketserver(server, server.server_address.to_string(), stop);
+  }
+}
+
 // --- setup ---------------------------------------------------------------------------------
 
 // Removes the Unix socket file when the server ends (not in forked children: they _exit).
@@ -384,15 +579,32 @@ void raise_descriptor_limit() noexcept {
   ::setrlimit(RLIMIT_NOFILE, &limit);
 }
 
+bool is_socketserver_model(const std::string& model) { return model.starts_with("socketserver-"); }
+
 int run_server(const server_options& o, bool threads_given) {
   check_model(o.model);
-  if (threads_given && o.model != "thread")
-    throw usage_error("--threads applies to --model thread only");
+  if (threads_given && o.model != "thread" && o.model != "socketserver-threading")
+    throw usage_error("--threads applies to --model thread and socketserver-threading only");
+  if (o.udp && !o.unix_path.empty() && !is_socketserver_model(o.model))
+    throw usage_error(
+        "--udp --unix PATH (a Unix datagram socket) applies to the socketserver "
+        "models only");
   raise_descriptor_limit();
 
   // Installed before the socket exists so that no signal between the first line and the
   // first poll() is lost.
   stop_signal stop;
+  if (o.model == "socketserver-forking") {
+    serve_socketserver<netkit::forking_mixin>(o, stop);
+    return 0;
+  }
+  if (o.model == "socketserver-threading") {
+    if (threads_given)
+      serve_socketserver<netkit::pool_mixin>(o, stop);
+    else
+      serve_socketserver<netkit::threading_mixin>(o, stop);
+    return 0;
+  }
   unlink_on_exit cleanup;
   netkit::socket sock;
   std::string where;
@@ -438,15 +650,17 @@ command add_echo_server(CLI::App& app) {
       "Prints 'listening on HOST:PORT' (or 'listening on PATH') first, then echoes every byte\n"
       "back until SIGINT or SIGTERM, and exits 0. Models: blocking (one client at a time),\n"
       "thread (a thread per connection), fork (a process per connection; UDP: per datagram),\n"
-      "select, poll, epoll, selectors (one thread, one readiness loop on that API).\n"
-      "The socketserver-* and reactor models come with later layers; until the reactor\n"
-      "exists the default model is thread.");
+      "select, poll, epoll, selectors (one thread, one readiness loop on that API),\n"
+      "socketserver-threading (netkit's threading_*_server; --threads N: pool_mixin, N workers)\n"
+      "and socketserver-forking (forking_*_server). --udp --unix PATH is a Unix datagram\n"
+      "socket, for the socketserver models. The reactor model comes with a later layer;\n"
+      "until it exists the default model is thread.");
   auto* tcp = sub->add_flag("--tcp", o->tcp, "TCP (the default)");
-  auto* udp = sub->add_flag("--udp", o->udp, "UDP");
+  auto* udp = sub->add_flag("--udp", o->udp,
+                            "UDP; with --unix, a Unix datagram socket (socketserver models)");
   auto* unix_opt =
       sub->add_option("--unix", o->unix_path, "a Unix stream socket at PATH")->type_name("PATH");
   tcp->excludes(udp)->excludes(unix_opt);
-  udp->excludes(unix_opt);
   auto* bind = sub->add_option("--bind", o->bind, "address or name to listen on ('' = all)")
                    ->type_name("H")
                    ->capture_default_str();
@@ -458,13 +672,15 @@ command add_echo_server(CLI::App& app) {
   bind->excludes(unix_opt);
   port->excludes(unix_opt);
   sub->add_option("--model", o->model,
-                  "blocking, thread, fork, select, poll, epoll or selectors (SPEC's default, "
-                  "reactor, comes later)")
+                  "blocking, thread, fork, select, poll, epoll, selectors, "
+                  "socketserver-threading or socketserver-forking (SPEC's default, reactor, "
+                  "comes later)")
       ->type_name("M")
       ->capture_default_str();
   auto* threads = sub->add_option("--threads", o->threads,
                                   "thread model: a pool of N threads instead of one per "
-                                  "connection (UDP: N receiving threads)")
+                                  "connection (UDP: N receiving threads); "
+                                  "socketserver-threading: pool_mixin with N workers")
                       ->type_name("N")
                       ->check(CLI::Range(1, 1024));
   auto run = [o, threads, unix_opt]() {
