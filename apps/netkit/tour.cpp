@@ -23,6 +23,7 @@
 #include "command.hpp"
 #include "netkit/select.hpp"
 #include "netkit/socket.hpp"
+#include "netkit/socketserver.hpp"
 
 namespace netkit::app {
 namespace {
@@ -256,6 +257,62 @@ void selectors_echo() {
   sel.close();
 }
 
+// Python's socketserver way: write a handler, get a server. A threading_tcp_server gives each
+// connection a thread, so the second client is answered while the first is still connected.
+struct line_echo : netkit::stream_request_handler {
+  line_echo() { timeout = seconds_f(step_timeout); }  // a stuck client fails the section
+  void handle() override {
+    for (bytes line; !(line = rfile().readline()).empty();) wfile().write(line);
+  }
+};
+
+void socketserver_threading() {
+  netkit::threading_tcp_server server({"127.0.0.1", 0}, netkit::handler<line_echo>());
+  out() << "  threading_tcp_server listening on " << repr(server.server_address) << '\n';
+  // Stops the server once, on the way out of the section whether it passed or failed.
+  class running_server {
+   public:
+    explicit running_server(netkit::threading_tcp_server& server)
+        : server_(server), thread_([&server] { server.serve_forever(); }) {}
+    ~running_server() { stop(); }
+    running_server(const running_server&) = delete;
+    running_server& operator=(const running_server&) = delete;
+    void stop() {
+      if (!thread_.joinable()) return;
+      server_.shutdown();
+      thread_.join();
+      server_.server_close();  // joins the request threads (block_on_close)
+    }
+
+   private:
+    netkit::threading_tcp_server& server_;
+    std::thread thread_;
+  } running(server);
+
+  std::array<netkit::socket, 2> clients;
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    clients[i] = netkit::create_connection(server.server_address, seconds_f(step_timeout));
+    out() << "  client " << i + 1 << " connected from " << repr(clients[i].getsockname()) << '\n';
+  }
+  // The second first: with one thread per request, the first (connected, silent) is no
+  // obstacle.
+  for (std::size_t i : {1U, 0U}) {
+    const bytes line = "client " + std::to_string(i + 1) + ": " + bytes(message) + "\n";
+    clients[i].sendall(line);
+    bytes echo = recv_exactly(clients[i], line.size());
+    out() << "  client " << i + 1 << " received " << repr(echo) << '\n';
+    expect_equal(echo, line);
+    if (i == 1)
+      out() << "  active_threads() = " << server.active_threads()
+            << " (client 1 is still connected: a thread per request)\n";
+  }
+  for (auto& c : clients) c.close();
+  running.stop();
+  out() << "  shutdown() and server_close(): active_threads() = " << server.active_threads()
+        << '\n';
+  expect_equal(std::to_string(server.active_threads()), "0");
+}
+
 struct section {
   std::string_view title;
   void (*run)();
@@ -263,9 +320,13 @@ struct section {
 
 // The tour, in layer order: add a layer's section here.
 constexpr std::array sections = {
-    section{"TCP echo", tcp_echo},          section{"UDP echo", udp_echo},
-    section{"Unix stream echo", unix_echo}, section{"socketpair", socketpair_section},
-    section{"name resolution", names},      section{"selectors echo", selectors_echo},
+    section{"TCP echo", tcp_echo},
+    section{"UDP echo", udp_echo},
+    section{"Unix stream echo", unix_echo},
+    section{"socketpair", socketpair_section},
+    section{"name resolution", names},
+    section{"selectors echo", selectors_echo},
+    section{"socketserver threading", socketserver_threading},
 };
 
 int run_tour() {
@@ -293,7 +354,7 @@ command add_tour(CLI::App& app) {
       app.add_subcommand("tour", "Run every layer end to end on loopback, print a transcript");
   sub->footer(
       "Sections: TCP echo, UDP echo, Unix stream echo, socketpair, name resolution, selectors "
-      "echo.");
+      "echo, socketserver threading.");
   return {sub, run_tour};
 }
 

@@ -161,8 +161,9 @@ class Help(unittest.TestCase):
                 self.assertNotEqual(r.stderr, '')
 
     def test_later_models_are_rejected_clearly(self):
-        # (select, poll, epoll and selectors are tested in cli_select.py.)
-        for model in ('socketserver-threading', 'socketserver-forking', 'reactor'):
+        # (select, poll, epoll and selectors are tested in cli_select.py, the socketserver
+        # models in cli_socketserver.py.)
+        for model in ('reactor',):
             with self.subTest(model=model):
                 r = run('echo-server', '--port', '0', '--model', model)
                 self.assertEqual(r.returncode, 2, r.stderr)
