@@ -1,5 +1,6 @@
 // apps/netkit/echo_server.cpp — `netkit echo-server`: an echo server over TCP, UDP or a Unix
-// stream socket, in one of several concurrency models, stopped cleanly by SIGINT/SIGTERM.
+// stream socket (socketserver models: also a Unix datagram socket), in one of several
+// concurrency models, stopped cleanly by SIGINT/SIGTERM.
 //
 // Models available so far (SPEC.md's reactor comes with a later layer):
 //   blocking  one client at a time, in the main thread
