@@ -1,5 +1,7 @@
 #include "netkit/reactor/reactor.hpp"
 
+#include "netkit/reactor/tcp.hpp"
+
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -25,14 +27,43 @@ constexpr std::size_t max_events = 256;
 
 }  // namespace
 
-reactor::reactor() : handle_error(print_error), now_(clock::now()), events_(max_events) {
+reactor::reactor()
+    : handle_error(print_error), now_(clock::now()), events_(max_events), read_buffer_(64 * 1024) {
   wakeup_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wakeup_fd_ < 0) throw_error(last_error(), "eventfd");
-  epoll_.register_(wakeup_fd_, EPOLLIN);
+  watch(wakeup_fd_, EPOLLIN, wakeup_);
 }
 
 reactor::~reactor() {
+  // Twisted disconnects everything at shutdown: each protocol hears connection_lost.
+  while (!connections_.empty())
+    connections_.front()->close(std::make_error_code(std::errc::operation_canceled));
+  while (!connectors_.empty())
+    connectors_.front()->fail(std::make_error_code(std::errc::operation_canceled));
+  finish_closing();
+  ports_.clear();
   if (wakeup_fd_ >= 0) ::close(wakeup_fd_);
+}
+
+void reactor::watch(int fd, std::uint32_t events, io_handler& h) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = &h;
+  if (::epoll_ctl(epoll_.fileno(), EPOLL_CTL_ADD, fd, &ev) < 0)
+    throw_error(last_error(), "reactor.watch", "fd " + std::to_string(fd));
+}
+
+void reactor::rewatch(int fd, std::uint32_t events, io_handler& h) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = &h;
+  if (::epoll_ctl(epoll_.fileno(), EPOLL_CTL_MOD, fd, &ev) < 0)
+    throw_error(last_error(), "reactor.rewatch", "fd " + std::to_string(fd));
+}
+
+void reactor::unwatch(int fd) noexcept {
+  epoll_event ev{};
+  ::epoll_ctl(epoll_.fileno(), EPOLL_CTL_DEL, fd, &ev);
 }
 
 // --- running -----------------------------------------------------------------------------------
@@ -54,22 +85,11 @@ double reactor::seconds() const noexcept {
   return std::chrono::duration<double>(now_.time_since_epoch()).count();
 }
 
-template <class Fn>
-void reactor::guarded(Fn&& fn) noexcept {
-  try {
-    fn();
-  } catch (...) {
-    try {
-      if (handle_error) handle_error(std::current_exception());
-    } catch (...) {  // NOLINT(bugprone-empty-catch): an error reporter that fails stays quiet
-    }
-  }
-}
-
 void reactor::run_once() {
   now_ = clock::now();
   run_due_timers();
   run_soon_queue();
+  finish_closing();  // connections closed by timers or call_soon work
   if (stop_requested_.load(std::memory_order_acquire)) return;
 
   std::error_code ec;
@@ -79,33 +99,24 @@ void reactor::run_once() {
   if (ec) throw_error(ec, "reactor.run", "epoll_wait");
   now_ = clock::now();
   for (std::size_t i = 0; i < n; ++i) {
-    const int fd = events_[i].data.fd;
-    const std::uint32_t ev = events_[i].events;
-    if (fd == wakeup_fd_) {
-      take_cross_thread_calls();
-      continue;
-    }
-    // A callback may remove watches (its own or others'): look the watch up each time.
-    const auto ready = [&](callback io_watch::*which) -> callback* {
-      if (static_cast<std::size_t>(fd) >= watches_.size()) return nullptr;
-      callback& cb = watches_[static_cast<std::size_t>(fd)].*which;
-      return cb ? &cb : nullptr;
-    };
-    // Errors and hang-ups wake both sides, so each learns of them through its own call.
-    if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
-      if (callback* cb = ready(&io_watch::reader)) {
-        callback copy = *cb;  // the watch may be replaced while its callback runs
-        guarded(copy);
-      }
-    }
-    if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
-      if (callback* cb = ready(&io_watch::writer)) {
-        callback copy = *cb;
-        guarded(copy);
-      }
-    }
+    // Handlers are never freed during the batch (see retire), so the pointer is still good.
+    guarded([&] { static_cast<io_handler*>(events_[i].data.ptr)->on_events(events_[i].events); });
   }
+  finish_closing();
   if (n == events_.size()) events_.resize(events_.size() * 2);  // busy: take more per wait
+}
+
+void reactor::io_watch::on_events(std::uint32_t ev) {
+  // Errors and hang-ups wake both sides, so each learns of them through its own call. The
+  // callback is copied first: it may replace or remove its own watch.
+  if ((ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) && reader) {
+    callback copy = reader;
+    copy();
+  }
+  if ((ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && writer) {
+    callback copy = writer;
+    copy();
+  }
 }
 
 int reactor::wait_ms() const noexcept {
@@ -156,44 +167,52 @@ void reactor::take_cross_thread_calls() {
 
 void reactor::add_reader(int fd, callback fn) {
   if (fd < 0) throw value_error("add_reader: file descriptor cannot be a negative integer");
-  if (static_cast<std::size_t>(fd) >= watches_.size())
-    watches_.resize(static_cast<std::size_t>(fd) + 1);
-  watches_[static_cast<std::size_t>(fd)].reader = std::move(fn);
+  watch_for(fd).reader = std::move(fn);
   update_watch(fd);
 }
 
 void reactor::add_writer(int fd, callback fn) {
   if (fd < 0) throw value_error("add_writer: file descriptor cannot be a negative integer");
-  if (static_cast<std::size_t>(fd) >= watches_.size())
-    watches_.resize(static_cast<std::size_t>(fd) + 1);
-  watches_[static_cast<std::size_t>(fd)].writer = std::move(fn);
+  watch_for(fd).writer = std::move(fn);
   update_watch(fd);
 }
 
 void reactor::remove_reader(int fd) {
   if (fd < 0 || static_cast<std::size_t>(fd) >= watches_.size()) return;
-  watches_[static_cast<std::size_t>(fd)].reader = nullptr;
+  watch_for(fd).reader = nullptr;
   update_watch(fd);
 }
 
 void reactor::remove_writer(int fd) {
   if (fd < 0 || static_cast<std::size_t>(fd) >= watches_.size()) return;
-  watches_[static_cast<std::size_t>(fd)].writer = nullptr;
+  watch_for(fd).writer = nullptr;
   update_watch(fd);
 }
 
+reactor::io_watch& reactor::watch_for(int fd) {
+  const auto i = static_cast<std::size_t>(fd);
+  if (i >= watches_.size()) watches_.resize(i + 1);
+  if (!watches_[i]) watches_[i] = std::make_unique<io_watch>();  // never moved: epoll points at it
+  return *watches_[i];
+}
+
 void reactor::update_watch(int fd) {
-  io_watch& w = watches_[static_cast<std::size_t>(fd)];
+  io_watch& w = watch_for(fd);
   const std::uint32_t want = (w.reader ? EPOLLIN : 0U) | (w.writer ? EPOLLOUT : 0U);
   if (want == w.events) return;
-  std::error_code ec;
   if (want == 0) {
-    epoll_.ctl(EPOLL_CTL_DEL, fd, 0, ec);  // a closed descriptor has left the set already
+    unwatch(fd);  // a closed descriptor has left the set already
     w.events = 0;
     return;
   }
-  epoll_.ctl(w.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, want, ec);
-  if (ec == std::errc::file_exists) epoll_.ctl(EPOLL_CTL_MOD, fd, want, ec);
+  epoll_event ev{};
+  ev.events = want;
+  ev.data.ptr = &w;
+  std::error_code ec;
+  if (::epoll_ctl(epoll_.fileno(), w.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev) < 0)
+    ec = last_error();
+  if (ec == std::errc::file_exists && ::epoll_ctl(epoll_.fileno(), EPOLL_CTL_MOD, fd, &ev) == 0)
+    ec.clear();
   if (ec) {
     w.reader = nullptr;
     w.writer = nullptr;
@@ -203,8 +222,7 @@ void reactor::update_watch(int fd) {
   w.events = want;
 }
 
-// --- timers
-// ---------------------------------------------------------------------------------------
+// --- timers -------------------------------------------------------------------------------------
 
 delayed_call reactor::call_later(seconds_f delay, callback fn) {
   std::uint32_t slot = 0;

@@ -21,7 +21,11 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <list>
+#include <memory>
 #include <mutex>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "netkit/inplace_function.hpp"
@@ -30,6 +34,22 @@
 #include "netkit/socket/deadline.hpp"
 
 namespace netkit {
+
+class factory;
+class client_factory;
+class listening_port;
+class tcp_connection;
+class tcp_connector;
+
+// What the reactor calls when a descriptor it watches for a transport is ready. Transports
+// implement it; a user of add_reader/add_writer never sees it.
+class io_handler {
+ public:
+  virtual void on_events(std::uint32_t events) = 0;
+
+ protected:
+  ~io_handler() = default;
+};
 
 class reactor {
  public:
@@ -59,6 +79,25 @@ class reactor {
   void remove_reader(int fd);
   void remove_writer(int fd);
 
+  // Accepts TCP connections on (interface, port) — '' is every interface, port 0 a free one —
+  // and gives each a protocol from `f`. The port belongs to the reactor; stop it with
+  // stop_listening(). Twisted's listenTCP.
+  listening_port& listen_tcp(int port, std::shared_ptr<factory> f,
+                             const std::string& interface = "", int backlog = 511);
+  // Connects to (host, port); on success the factory's protocol gets connection_made(), on
+  // failure the factory's client_connection_failed(). Twisted's connectTCP.
+  void connect_tcp(const std::string& host, int port, std::shared_ptr<client_factory> f,
+                   seconds_f timeout = seconds_f(30));
+  // Open connections (accepted and connected) on this reactor.
+  std::size_t connection_count() const noexcept { return connections_.size(); }
+
+  // For transports: watch fd for `events` (EPOLLIN, EPOLLOUT, EPOLLET ...) and call h.
+  void watch(int fd, std::uint32_t events, io_handler& h);
+  void rewatch(int fd, std::uint32_t events, io_handler& h);
+  void unwatch(int fd) noexcept;
+  // One read buffer for every connection of this loop: data_received views it.
+  std::span<char> read_buffer() noexcept { return read_buffer_; }
+
   // Seconds on the loop's monotonic clock, cached once per iteration (Twisted's seconds()).
   double seconds() const noexcept;
 
@@ -79,11 +118,26 @@ class reactor {
     std::uint32_t heap_index = 0;
     bool active = false;
   };
-  struct io_watch {
+  struct io_watch final : io_handler {
+    void on_events(std::uint32_t events) override;
     callback reader;
     callback writer;
     std::uint32_t events = 0;  // what epoll has for this fd
   };
+  struct wakeup_handler final : io_handler {
+    explicit wakeup_handler(reactor& r) : owner(r) {}
+    void on_events(std::uint32_t) override { owner.take_cross_thread_calls(); }
+    reactor& owner;
+  };
+  friend class tcp_connection;
+  friend class tcp_connector;
+  friend class listening_port;
+  // Connections are owned here; a closed one moves to closing_ and is destroyed at the end of
+  // the iteration, so an event already fetched for it never finds freed memory.
+  void adopt(std::unique_ptr<tcp_connection> c);
+  void retire(tcp_connection& c) noexcept;
+  // Delivers connection_lost() to the connections closed so far and frees them.
+  void finish_closing() noexcept;
 
   // Timers: a binary min-heap of slot indexes, each slot knowing its heap position so that
   // cancel and reset are O(log n) without searching.
@@ -103,9 +157,20 @@ class reactor {
   void run_soon_queue();
   void take_cross_thread_calls();
   int wait_ms() const noexcept;
+  io_watch& watch_for(int fd);
   void update_watch(int fd);
+  // Runs fn; an exception goes to handle_error and no further.
   template <class Fn>
-  void guarded(Fn&& fn) noexcept;
+  void guarded(Fn&& fn) noexcept {
+    try {
+      fn();
+    } catch (...) {
+      try {
+        if (handle_error) handle_error(std::current_exception());
+      } catch (...) {  // NOLINT(bugprone-empty-catch): a failing error reporter stays quiet
+      }
+    }
+  }
 
   epoll epoll_;
   int wakeup_fd_ = -1;
@@ -125,8 +190,15 @@ class reactor {
   std::vector<callback> cross_;
   bool cross_signalled_ = false;
 
-  std::vector<io_watch> watches_;  // by descriptor number
+  std::vector<std::unique_ptr<io_watch>> watches_;  // by descriptor number; never moved
   std::vector<epoll_event> events_;
+  wakeup_handler wakeup_{*this};
+  std::vector<char> read_buffer_;
+  std::list<std::unique_ptr<tcp_connection>> connections_;
+  std::list<std::unique_ptr<tcp_connection>> closing_;
+  std::list<std::unique_ptr<listening_port>> ports_;
+  std::list<std::unique_ptr<tcp_connector>> connectors_;
+  std::list<std::unique_ptr<tcp_connector>> connectors_done_;
 };
 
 }  // namespace netkit

@@ -1,0 +1,144 @@
+// netkit/reactor/tcp.hpp — TCP on the reactor: the connection transport and the listening
+// port (public; you get them from reactor::listen_tcp / connect_tcp, not by constructing them).
+//
+//   auto& port = loop.listen_tcp(0, netkit::factory::of<echo>(), "127.0.0.1");
+//   port.get_host().port();   // the port the kernel chose
+//   port.stop_listening();
+//
+// A connection is edge-triggered in epoll and registered once: reads drain the socket into the
+// reactor's shared buffer (no allocation per read); writes go straight to the socket and only
+// what it does not take is queued, then sent with writev when it becomes writable.
+//
+// Thread safety: the reactor's thread only.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <list>
+#include <memory>
+#include <span>
+#include <system_error>
+
+#include "netkit/reactor/factory.hpp"
+#include "netkit/reactor/protocol.hpp"
+#include "netkit/reactor/reactor.hpp"
+#include "netkit/reactor/transport.hpp"
+#include "netkit/socket/socket.hpp"
+
+namespace netkit {
+
+class tcp_connection final : public transport, public io_handler {
+ public:
+  tcp_connection(reactor& loop, socket sock, std::unique_ptr<protocol> proto,
+                 std::shared_ptr<factory> f);
+  tcp_connection(const tcp_connection&) = delete;
+  tcp_connection& operator=(const tcp_connection&) = delete;
+  ~tcp_connection();
+
+  // transport
+  bool write(bytes_view data) override;
+  bool write_sequence(std::span<const bytes_view> data) override;
+  void lose_connection() override;
+  void abort_connection() override;
+  void write_eof() override;
+  socket_address get_peer() const override;
+  socket_address get_host() const override;
+  void pause_producing() override;
+  void resume_producing() override;
+  std::size_t buffered() const noexcept override { return queued_; }
+  void set_write_buffer_limits(std::size_t high, std::size_t low) override;
+
+  void on_events(std::uint32_t events) override;
+  // Registers with the reactor and calls connection_made().
+  void start();
+  // Ends the connection now; the protocol's connection_lost(reason) follows when the reactor
+  // finishes the current phase, then the reactor frees the connection.
+  void close(std::error_code reason) noexcept;
+  bool closed() const noexcept { return state_ == state::closed; }
+
+ private:
+  friend class reactor;
+  friend class tcp_connector;
+  enum class state { open, disconnecting, closed };
+
+  void read_ready(bool peer_closed);
+  void write_ready();
+  // Sends what is queued; false if an error closed the connection.
+  bool flush();
+  void queue(bytes_view data);
+  void after_write();  // flow control and a pending close once the queue drains
+  void deliver_connection_lost() noexcept;
+
+  reactor& loop_;
+  socket sock_;
+  std::unique_ptr<protocol> proto_;
+  std::shared_ptr<factory> factory_;
+  std::deque<bytes> out_;  // queued output, in order; out_offset_ bytes of the first are sent
+  std::size_t out_offset_ = 0;
+  std::size_t queued_ = 0;
+  std::size_t high_water_ = 64 * 1024;
+  std::size_t low_water_ = 16 * 1024;
+  state state_ = state::open;
+  bool paused_reading_ = false;
+  bool writing_paused_ = false;  // pause_writing() sent to the protocol
+  bool eof_pending_ = false;     // write_eof() waiting for the queue to drain
+  bool write_closed_ = false;
+  bool read_closed_ = false;
+  std::uint32_t interest_ = 0;
+  std::error_code lost_reason_;
+  client_factory* client_ = nullptr;  // set for connect_tcp's connections
+  std::list<std::unique_ptr<tcp_connection>>::iterator self_;
+};
+
+class listening_port final : public io_handler {
+ public:
+  listening_port(reactor& loop, socket sock, std::shared_ptr<factory> f);
+  listening_port(const listening_port&) = delete;
+  listening_port& operator=(const listening_port&) = delete;
+  ~listening_port();
+
+  socket_address get_host() const { return sock_.getsockname(); }
+  // Stops accepting; the connections already accepted go on. Idempotent.
+  void stop_listening() noexcept;
+  bool listening() const noexcept { return sock_.is_open(); }
+  // Connections refused because the process ran out of descriptors (EMFILE/ENFILE).
+  std::size_t refused() const noexcept { return refused_; }
+
+  void on_events(std::uint32_t events) override;
+
+ private:
+  // Out of descriptors: give back the spare, take the connection and close it, so the
+  // listener stops being readable instead of spinning the loop (muduo's trick).
+  void shed_one();
+
+  reactor& loop_;
+  socket sock_;
+  std::shared_ptr<factory> factory_;
+  int spare_fd_ = -1;
+  std::size_t refused_ = 0;
+};
+
+// An outgoing connection attempt (reactor::connect_tcp): becomes a tcp_connection, or tells
+// the factory why not.
+class tcp_connector final : public io_handler {
+ public:
+  tcp_connector(reactor& loop, socket sock, std::shared_ptr<client_factory> f);
+  tcp_connector(const tcp_connector&) = delete;
+  tcp_connector& operator=(const tcp_connector&) = delete;
+  ~tcp_connector();
+
+  void on_events(std::uint32_t events) override;
+  void fail(std::error_code reason) noexcept;
+  bool done() const noexcept { return done_; }
+
+ private:
+  friend class reactor;
+  reactor& loop_;
+  socket sock_;
+  std::shared_ptr<client_factory> factory_;
+  delayed_call timeout_;
+  bool done_ = false;
+  std::list<std::unique_ptr<tcp_connector>>::iterator self_;
+};
+
+}  // namespace netkit

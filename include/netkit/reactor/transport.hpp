@@ -1,0 +1,45 @@
+// netkit/reactor/transport.hpp — what a protocol writes to and controls its connection
+// through, Twisted's ITransport (public). Protocols get theirs from transport(); the TCP one is
+// netkit/reactor/tcp.hpp's tcp_connection.
+//
+//   transport().write("hello");
+//   transport().lose_connection();   // after everything queued has gone out
+//
+// Thread safety: the reactor's thread only.
+#pragma once
+
+#include <cstddef>
+#include <span>
+
+#include "netkit/bytes.hpp"
+#include "netkit/socket/socket_address.hpp"
+
+namespace netkit {
+
+class transport {
+ public:
+  // Sends data, at once if the socket takes it, else queued in order. Ignored (returns false)
+  // once lose_connection() or abort_connection() was called.
+  virtual bool write(bytes_view data) = 0;
+  virtual bool write_sequence(std::span<const bytes_view> data) = 0;
+  // Closes after everything queued has been sent (Twisted's loseConnection).
+  virtual void lose_connection() = 0;
+  // Closes now, dropping what is queued, and resets the connection.
+  virtual void abort_connection() = 0;
+  // Half-close: sends FIN after what is queued; reading goes on.
+  virtual void write_eof() = 0;
+  virtual socket_address get_peer() const = 0;
+  virtual socket_address get_host() const = 0;
+  // Stops / restarts reading from the peer (Twisted's IPushProducer on the transport).
+  virtual void pause_producing() = 0;
+  virtual void resume_producing() = 0;
+  // Bytes written but not yet taken by the kernel.
+  virtual std::size_t buffered() const noexcept = 0;
+  // The flow-control marks (defaults: 64 KiB and 16 KiB).
+  virtual void set_write_buffer_limits(std::size_t high, std::size_t low) = 0;
+
+ protected:
+  ~transport() = default;
+};
+
+}  // namespace netkit

@@ -1,0 +1,394 @@
+#include "netkit/reactor/tcp.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+
+#include "netkit/error.hpp"
+#include "netkit/socket/endpoint.hpp"
+
+namespace netkit {
+namespace {
+
+constexpr std::uint32_t connection_events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+constexpr std::size_t accepts_per_wakeup = 64;  // fairness: other work runs between batches
+
+std::error_code errno_code(int e) { return {e, std::system_category()}; }
+
+int open_spare() { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }
+
+}  // namespace
+
+// --- tcp_connection ----------------------------------------------------------------------------
+
+tcp_connection::tcp_connection(reactor& loop, socket sock, std::unique_ptr<protocol> proto,
+                               std::shared_ptr<factory> f)
+    : loop_(loop), sock_(std::move(sock)), proto_(std::move(proto)), factory_(std::move(f)) {}
+
+tcp_connection::~tcp_connection() = default;
+
+void tcp_connection::start() {
+  sock_.setblocking(false);
+  if (sock_.family() != AF_UNIX) sock_.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+  interest_ = connection_events;
+  loop_.watch(sock_.fileno(), interest_, *this);
+  proto_->make_connection(*this, factory_.get());
+}
+
+void tcp_connection::on_events(std::uint32_t events) {
+  if (state_ == state::closed) return;
+  if (events & EPOLLERR) {
+    const int err = sock_.getsockopt(SOL_SOCKET, SO_ERROR);
+    close(errno_code(err != 0 ? err : ECONNRESET));
+    return;
+  }
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
+    read_ready((events & (EPOLLRDHUP | EPOLLHUP)) != 0);
+  if (state_ != state::closed && (events & EPOLLOUT)) write_ready();
+}
+
+void tcp_connection::read_ready(bool peer_closed) {
+  const std::span<char> buf = loop_.read_buffer();
+  // Edge-triggered: drain the socket. A short read means it is empty for now, which saves
+  // the read that would only say EAGAIN — unless the peer's FIN came with this edge: then read
+  // on to the end of stream, as no later edge will announce it.
+  while (state_ != state::closed && !paused_reading_ && !read_closed_) {
+    const ssize_t n = ::recv(sock_.fileno(), buf.data(), buf.size(), 0);
+    if (n > 0) {
+      proto_->data_received(bytes_view(buf.data(), static_cast<std::size_t>(n)));
+      if (static_cast<std::size_t>(n) < buf.size() && !peer_closed) return;
+      continue;
+    }
+    if (n == 0) {
+      read_closed_ = true;
+      if (state_ == state::open && proto_->eof_received()) return;  // half-open: keep writing
+      close({});
+      return;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+    close(errno_code(errno));
+    return;
+  }
+}
+
+void tcp_connection::write_ready() {
+  if (queued_ == 0) return;
+  if (flush()) after_write();
+}
+
+bool tcp_connection::write(bytes_view data) {
+  return write_sequence(std::span<const bytes_view>(&data, 1));
+}
+
+bool tcp_connection::write_sequence(std::span<const bytes_view> data) {
+  if (state_ != state::open || write_closed_ || eof_pending_) return false;
+  std::size_t skip = 0;    // whole pieces sent
+  std::size_t offset = 0;  // bytes of the next piece sent
+  if (queued_ == 0) {
+    // Nothing waiting: straight to the socket; queue only what it does not take.
+    iovec iov[64];
+    const std::size_t count = std::min<std::size_t>(data.size(), 64);
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      iov[i] = {const_cast<char*>(data[i].data()), data[i].size()};  // NOLINT: iovec
+      total += data[i].size();
+    }
+    if (total == 0 && count == data.size()) return true;
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = count;
+    ssize_t n = 0;
+    do {
+      n = ::sendmsg(sock_.fileno(), &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        close(errno_code(errno));
+        return false;
+      }
+      n = 0;
+    }
+    auto sent = static_cast<std::size_t>(n);
+    while (skip < data.size() && sent >= data[skip].size()) sent -= data[skip++].size();
+    offset = sent;
+  }
+  for (std::size_t i = skip; i < data.size(); ++i) {
+    const bytes_view rest = i == skip ? data[i].substr(offset) : data[i];
+    if (!rest.empty()) queue(rest);
+  }
+  after_write();
+  return true;
+}
+
+void tcp_connection::queue(bytes_view data) {
+  out_.emplace_back(data);
+  queued_ += data.size();
+}
+
+bool tcp_connection::flush() {
+  while (queued_ != 0) {
+    iovec iov[64];
+    std::size_t count = 0;
+    for (auto it = out_.begin(); it != out_.end() && count < 64; ++it, ++count) {
+      const std::size_t skip = count == 0 ? out_offset_ : 0;
+      iov[count] = {it->data() + skip, it->size() - skip};
+    }
+    ssize_t n = ::writev(sock_.fileno(), iov, static_cast<int>(count));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return true;  // the next EPOLLOUT edge
+      close(errno_code(errno));
+      return false;
+    }
+    auto sent = static_cast<std::size_t>(n);
+    queued_ -= sent;
+    while (sent != 0) {
+      const std::size_t left = out_.front().size() - out_offset_;
+      if (sent < left) {
+        out_offset_ += sent;
+        break;
+      }
+      sent -= left;
+      out_.pop_front();
+      out_offset_ = 0;
+    }
+  }
+  return true;
+}
+
+void tcp_connection::after_write() {
+  if (state_ == state::closed) return;
+  if (!writing_paused_ && queued_ > high_water_) {
+    writing_paused_ = true;
+    proto_->pause_writing();
+  } else if (writing_paused_ && queued_ <= low_water_) {
+    writing_paused_ = false;
+    proto_->resume_writing();
+  }
+  if (queued_ != 0) return;
+  if (eof_pending_ && !write_closed_) {
+    eof_pending_ = false;
+    write_closed_ = true;
+    ::shutdown(sock_.fileno(), SHUT_WR);
+    if (read_closed_) close({});
+  }
+  if (state_ == state::disconnecting) close({});
+}
+
+void tcp_connection::lose_connection() {
+  if (state_ != state::open) return;
+  state_ = state::disconnecting;
+  if (queued_ == 0) close({});
+}
+
+void tcp_connection::abort_connection() {
+  if (state_ == state::closed) return;
+  const linger hard{1, 0};  // close with RST, dropping anything unsent
+  ::setsockopt(sock_.fileno(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+  out_.clear();
+  queued_ = 0;
+  close(std::make_error_code(std::errc::connection_aborted));
+}
+
+void tcp_connection::write_eof() {
+  if (state_ != state::open || write_closed_) return;
+  eof_pending_ = true;
+  after_write();
+}
+
+socket_address tcp_connection::get_peer() const { return sock_.getpeername(); }
+socket_address tcp_connection::get_host() const { return sock_.getsockname(); }
+
+void tcp_connection::pause_producing() { paused_reading_ = true; }
+
+void tcp_connection::resume_producing() {
+  if (!paused_reading_) return;
+  paused_reading_ = false;
+  // Edge-triggered: data that arrived while paused raised no new edge, so look now (on the
+  // next turn, not inside the caller's callback).
+  loop_.call_soon([this, fd = sock_.fileno()] {
+    if (state_ != state::closed && sock_.fileno() == fd) read_ready(true);
+  });
+}
+
+void tcp_connection::set_write_buffer_limits(std::size_t high, std::size_t low) {
+  if (low > high) throw value_error("set_write_buffer_limits: low must not exceed high");
+  high_water_ = high;
+  low_water_ = low;
+  after_write();
+}
+
+void tcp_connection::close(std::error_code reason) noexcept {
+  if (state_ == state::closed) return;
+  state_ = state::closed;
+  loop_.unwatch(sock_.fileno());
+  try {
+    sock_.close();
+  } catch (const socket_error&) {  // NOLINT(bugprone-empty-catch): the descriptor is gone anyway
+  }
+  out_.clear();
+  queued_ = 0;
+  lost_reason_ = reason;
+  // connection_lost() comes when the reactor finishes this phase, never from inside one of
+  // the protocol's own callbacks, and the protocol lives until it has returned.
+  loop_.retire(*this);
+}
+
+void tcp_connection::deliver_connection_lost() noexcept {
+  loop_.guarded([&] { proto_->lose(lost_reason_); });
+  if (client_ != nullptr) loop_.guarded([&] { client_->client_connection_lost(lost_reason_); });
+}
+
+// --- listening_port ----------------------------------------------------------------------------
+
+listening_port::listening_port(reactor& loop, socket sock, std::shared_ptr<factory> f)
+    : loop_(loop), sock_(std::move(sock)), factory_(std::move(f)), spare_fd_(open_spare()) {
+  sock_.setblocking(false);
+  loop_.watch(sock_.fileno(), EPOLLIN, *this);
+  factory_->start_factory();
+}
+
+listening_port::~listening_port() {
+  stop_listening();
+  if (spare_fd_ >= 0) ::close(spare_fd_);
+}
+
+void listening_port::stop_listening() noexcept {
+  if (!sock_.is_open()) return;
+  loop_.unwatch(sock_.fileno());
+  try {
+    sock_.close();
+  } catch (const socket_error&) {  // NOLINT(bugprone-empty-catch)
+  }
+  factory_->stop_factory();
+}
+
+void listening_port::shed_one() {
+  ++refused_;
+  if (spare_fd_ >= 0) ::close(spare_fd_);
+  const int fd = ::accept4(sock_.fileno(), nullptr, nullptr, SOCK_CLOEXEC);
+  if (fd >= 0) ::close(fd);
+  spare_fd_ = open_spare();
+}
+
+void listening_port::on_events(std::uint32_t /*events*/) {
+  for (std::size_t i = 0; i < accepts_per_wakeup && sock_.is_open(); ++i) {
+    std::error_code ec;
+    auto [conn, peer] = sock_.accept(ec);
+    if (ec) {
+      if (ec == errc::would_block) return;
+      if (ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system) {
+        shed_one();
+        continue;
+      }
+      if (ec == std::errc::connection_aborted || ec == std::errc::interrupted) continue;
+      throw_error(ec, "accept", sock_.getsockname().to_string());
+    }
+    std::unique_ptr<protocol> proto = factory_->build_protocol(peer);
+    if (!proto) continue;  // refused by the factory: the socket closes here
+    auto c = std::make_unique<tcp_connection>(loop_, std::move(conn), std::move(proto), factory_);
+    tcp_connection& ref = *c;
+    loop_.adopt(std::move(c));
+    ref.start();
+  }
+}
+
+// --- tcp_connector -----------------------------------------------------------------------------
+
+tcp_connector::tcp_connector(reactor& loop, socket sock, std::shared_ptr<client_factory> f)
+    : loop_(loop), sock_(std::move(sock)), factory_(std::move(f)) {}
+
+tcp_connector::~tcp_connector() = default;
+
+void tcp_connector::on_events(std::uint32_t /*events*/) {
+  if (done_) return;
+  const int err = sock_.getsockopt(SOL_SOCKET, SO_ERROR);
+  if (err != 0) {
+    fail(errno_code(err));
+    return;
+  }
+  done_ = true;
+  timeout_ = delayed_call();
+  loop_.unwatch(sock_.fileno());
+  loop_.connectors_done_.splice(loop_.connectors_done_.end(), loop_.connectors_, self_);
+  std::unique_ptr<protocol> proto;
+  loop_.guarded([&] { proto = factory_->build_protocol(sock_.getpeername()); });
+  if (!proto) return;
+  auto c = std::make_unique<tcp_connection>(loop_, std::move(sock_), std::move(proto), factory_);
+  c->client_ = factory_.get();
+  tcp_connection& ref = *c;
+  loop_.adopt(std::move(c));
+  ref.start();
+}
+
+void tcp_connector::fail(std::error_code reason) noexcept {
+  if (done_) return;
+  done_ = true;
+  timeout_ = delayed_call();
+  loop_.unwatch(sock_.fileno());
+  loop_.connectors_done_.splice(loop_.connectors_done_.end(), loop_.connectors_, self_);
+  loop_.guarded([&] { factory_->client_connection_failed(reason); });
+}
+
+// --- reactor: TCP ------------------------------------------------------------------------------
+
+void reactor::adopt(std::unique_ptr<tcp_connection> c) {
+  connections_.push_back(std::move(c));
+  connections_.back()->self_ = std::prev(connections_.end());
+}
+
+void reactor::retire(tcp_connection& c) noexcept {
+  closing_.splice(closing_.end(), connections_, c.self_);
+}
+
+void reactor::finish_closing() noexcept {
+  // connection_lost() may close other connections: take them one at a time.
+  while (!closing_.empty()) {
+    std::unique_ptr<tcp_connection> c = std::move(closing_.front());
+    closing_.pop_front();
+    c->deliver_connection_lost();
+  }
+  connectors_done_.clear();
+}
+
+listening_port& reactor::listen_tcp(int port, std::shared_ptr<factory> f,
+                                    const std::string& interface, int backlog) {
+  if (!f) throw value_error("listen_tcp: no factory");
+  const bool v6 = interface.find(':') != std::string::npos;
+  socket s(v6 ? AF_INET6 : AF_INET, SOCK_STREAM);
+  s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+  s.bind(endpoint(interface, port));
+  s.listen(backlog);
+  ports_.push_back(std::make_unique<listening_port>(*this, std::move(s), std::move(f)));
+  return *ports_.back();
+}
+
+void reactor::connect_tcp(const std::string& host, int port, std::shared_ptr<client_factory> f,
+                          seconds_f timeout) {
+  if (!f) throw value_error("connect_tcp: no factory");
+  const bool v6 = host.find(':') != std::string::npos;
+  socket s(v6 ? AF_INET6 : AF_INET, SOCK_STREAM);
+  s.setblocking(false);
+  std::error_code ec;
+  s.connect(endpoint(host, port), ec);
+  const int fd = s.fileno();
+  connectors_.push_back(std::make_unique<tcp_connector>(*this, std::move(s), f));
+  tcp_connector& c = *connectors_.back();
+  c.self_ = std::prev(connectors_.end());
+  if (ec && ec != errc::would_block) {
+    // Report on the next turn, as an asynchronous failure would be.
+    call_soon([&c, ec] { c.fail(ec); });
+    return;
+  }
+  watch(fd, EPOLLOUT, c);
+  c.timeout_ = call_later(timeout, [&c] { c.fail(std::make_error_code(std::errc::timed_out)); });
+}
+
+}  // namespace netkit

@@ -1,0 +1,355 @@
+// Tests for netkit/reactor/tcp.hpp and protocol.hpp: TCP connections on the reactor against
+// real loopback sockets (clients in threads with blocking netkit sockets and timeouts). Every
+// loop run is bounded by a guard timer.
+#include "netkit/reactor/tcp.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "netkit/socket/functions.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using netkit::bytes_view;
+using netkit::reactor;
+
+struct guard {
+  guard(reactor& loop, netkit::seconds_f limit)
+      : timer(loop.call_later(limit, [&loop, this] {
+          fired = true;
+          loop.stop();
+        })) {}
+  netkit::delayed_call timer;
+  bool fired = false;
+};
+
+// Records every callback in order; echoes data.
+struct recorder : netkit::protocol {
+  std::vector<std::string>* log = nullptr;
+  std::error_code* reason = nullptr;
+  reactor* loop = nullptr;
+  bool stop_on_lost = true;
+  void connection_made() override { log->push_back("made"); }
+  void data_received(bytes_view d) override {
+    log->push_back("data:" + std::string(d));
+    transport().write(d);
+  }
+  void connection_lost(std::error_code r) override {
+    log->push_back("lost");
+    *reason = r;
+    if (stop_on_lost) loop->stop();
+  }
+};
+
+template <class P, class Setup>
+std::shared_ptr<netkit::factory> factory_with(Setup setup) {
+  struct f final : netkit::factory {
+    explicit f(Setup s) : setup(std::move(s)) {}
+    std::unique_ptr<netkit::protocol> build_protocol(const netkit::socket_address&) override {
+      auto p = std::make_unique<P>();
+      setup(*p);
+      return p;
+    }
+    Setup setup;
+  };
+  return std::make_shared<f>(std::move(setup));
+}
+
+std::uint16_t port_of(netkit::listening_port& p) { return p.get_host().port(); }
+
+TEST(ReactorTcp, CallbacksInOrderExactlyOnceOnACleanClose) {
+  reactor loop;
+  guard g(loop, 10s);
+  std::vector<std::string> log;
+  std::error_code reason = std::make_error_code(std::errc::io_error);
+  auto& port = loop.listen_tcp(0, factory_with<recorder>([&](recorder& r) {
+                                 r.log = &log;
+                                 r.reason = &reason;
+                                 r.loop = &loop;
+                               }),
+                               "127.0.0.1");
+  std::string echoed;
+  std::thread client([&, p = port_of(port)] {
+    auto c = netkit::create_connection({"127.0.0.1", p}, 5.0);
+    c.sendall("hello");
+    echoed = c.recv(16);
+    c.close();
+  });
+  loop.run();
+  client.join();
+  EXPECT_FALSE(g.fired);
+  EXPECT_EQ(echoed, "hello");
+  EXPECT_EQ(log, (std::vector<std::string>{"made", "data:hello", "lost"}));
+  EXPECT_FALSE(reason) << reason.message();
+  EXPECT_EQ(loop.connection_count(), 0U);
+}
+
+// Writes a large payload, then lose_connection(): everything arrives, then EOF; later writes
+// are refused.
+struct big_writer : netkit::protocol {
+  std::size_t size = 0;
+  bool* refused_after_lose = nullptr;  // outside: the protocol is gone when run() returns
+  reactor* loop = nullptr;
+  void connection_made() override {
+    std::string chunk(64 * 1024, 'x');
+    for (std::size_t sent = 0; sent < size; sent += chunk.size()) transport().write(chunk);
+    transport().lose_connection();
+    *refused_after_lose = !transport().write("late");
+  }
+  void connection_lost(std::error_code) override { loop->stop(); }
+};
+
+TEST(ReactorTcp, DataWrittenBeforeLoseConnectionAllArrives) {
+  reactor loop;
+  guard g(loop, 20s);
+  constexpr std::size_t total = 8 * 1024 * 1024;
+  bool refused = false;
+  auto& port = loop.listen_tcp(0, factory_with<big_writer>([&](big_writer& w) {
+                                 w.size = total;
+                                 w.loop = &loop;
+                                 w.refused_after_lose = &refused;
+                               }),
+                               "127.0.0.1");
+  std::size_t received = 0;
+  std::thread client([&, p = port_of(port)] {
+    auto c = netkit::create_connection({"127.0.0.1", p}, 10.0);
+    for (netkit::bytes b; !(b = c.recv(1 << 16)).empty();) received += b.size();
+  });
+  loop.run();
+  client.join();
+  EXPECT_FALSE(g.fired);
+  EXPECT_EQ(received, total);
+  EXPECT_TRUE(refused);
+}
+
+// A client that never reads: the server's queue stays bounded and production pauses.
+struct flooder : netkit::protocol {
+  std::size_t max_buffered = 0;
+  int pauses = 0;
+  bool* paused = nullptr;
+  void connection_made() override { pump(); }
+  void pump() {
+    const std::string chunk(16 * 1024, 'y');
+    while (!*paused) {
+      transport().write(chunk);
+      max_buffered = std::max(max_buffered, transport().buffered());
+    }
+  }
+  void pause_writing() override {
+    ++pauses;
+    *paused = true;
+  }
+  void resume_writing() override { *paused = false; }
+};
+
+TEST(ReactorTcp, AClientThatNeverReadsPausesProductionUnderTheHighWaterMark) {
+  reactor loop;
+  guard g(loop, 10s);
+  bool paused = false;
+  flooder* server_side = nullptr;
+  auto& port = loop.listen_tcp(0, factory_with<flooder>([&](flooder& f) {
+                                 f.paused = &paused;
+                                 server_side = &f;
+                               }),
+                               "127.0.0.1");
+  auto c = netkit::create_connection({"127.0.0.1", port_of(port)}, 5.0);
+  auto check = loop.call_later(200ms, [&] { loop.stop(); });
+  loop.run();
+  ASSERT_NE(server_side, nullptr);
+  EXPECT_TRUE(paused);
+  EXPECT_EQ(server_side->pauses, 1);
+  // The mark is 64 KiB; one 16 KiB write may cross it before the pause.
+  EXPECT_LE(server_side->max_buffered, 64U * 1024 + 16 * 1024);
+}
+
+struct aborter : netkit::protocol {
+  std::error_code* reason = nullptr;
+  reactor* loop = nullptr;
+  void data_received(bytes_view) override {
+    transport().write("never sent, maybe");
+    transport().abort_connection();
+    transport().abort_connection();  // harmless
+  }
+  void connection_lost(std::error_code r) override {
+    *reason = r;
+    loop->stop();
+  }
+};
+
+TEST(ReactorTcp, AbortResetsThePeerAndReportsAborted) {
+  reactor loop;
+  guard g(loop, 10s);
+  std::error_code reason;
+  auto& port = loop.listen_tcp(0, factory_with<aborter>([&](aborter& a) {
+                                 a.reason = &reason;
+                                 a.loop = &loop;
+                               }),
+                               "127.0.0.1");
+  bool reset = false;
+  std::thread client([&, p = port_of(port)] {
+    auto c = netkit::create_connection({"127.0.0.1", p}, 5.0);
+    c.sendall("go");
+    try {
+      while (!c.recv(1024).empty()) {
+      }
+    } catch (const netkit::socket_error& e) {
+      reset = e.code() == std::errc::connection_reset;
+    }
+  });
+  loop.run();
+  client.join();
+  EXPECT_FALSE(g.fired);
+  EXPECT_EQ(reason, std::errc::connection_aborted);
+  EXPECT_TRUE(reset);
+}
+
+TEST(ReactorTcp, PeerResetIsReportedAsAnError) {
+  reactor loop;
+  guard g(loop, 10s);
+  std::vector<std::string> log;
+  std::error_code reason;
+  auto& port = loop.listen_tcp(0, factory_with<recorder>([&](recorder& r) {
+                                 r.log = &log;
+                                 r.reason = &reason;
+                                 r.loop = &loop;
+                               }),
+                               "127.0.0.1");
+  std::thread client([&, p = port_of(port)] {
+    auto c = netkit::create_connection({"127.0.0.1", p}, 5.0);
+    c.sendall("x");
+    (void)c.recv(1);
+    const linger hard{1, 0};
+    c.setsockopt(SOL_SOCKET, SO_LINGER,
+                 bytes_view(reinterpret_cast<const char*>(&hard), sizeof hard));
+    c.close();
+  });
+  loop.run();
+  client.join();
+  EXPECT_EQ(log.back(), "lost");
+  EXPECT_EQ(reason, std::errc::connection_reset);
+}
+
+// Half-close: the peer's FIN arrives as eof_received; the protocol keeps writing, then closes.
+struct half_closer : netkit::protocol {
+  std::string got;
+  reactor* loop = nullptr;
+  void data_received(bytes_view d) override { got += d; }
+  bool eof_received() override {
+    transport().write("you sent " + std::to_string(got.size()) + " bytes");
+    transport().lose_connection();
+    return true;
+  }
+  void connection_lost(std::error_code) override { loop->stop(); }
+};
+
+TEST(ReactorTcp, HalfCloseKeepsTheWritingSideOpen) {
+  reactor loop;
+  guard g(loop, 10s);
+  auto& port = loop.listen_tcp(
+      0, factory_with<half_closer>([&](half_closer& h) { h.loop = &loop; }), "127.0.0.1");
+  std::string reply;
+  std::thread client([&, p = port_of(port)] {
+    auto c = netkit::create_connection({"127.0.0.1", p}, 5.0);
+    c.sendall("12345");
+    c.shutdown(SHUT_WR);
+    for (netkit::bytes b; !(b = c.recv(64)).empty();) reply += b;
+  });
+  loop.run();
+  client.join();
+  EXPECT_FALSE(g.fired);
+  EXPECT_EQ(reply, "you sent 5 bytes");
+}
+
+struct client_side : netkit::protocol {
+  std::string* got = nullptr;
+  void connection_made() override { transport().write("ping"); }
+  void data_received(bytes_view d) override {
+    *got += d;
+    transport().lose_connection();
+  }
+};
+
+struct test_client_factory : netkit::client_factory {
+  std::string got;
+  std::error_code failed = std::make_error_code(std::errc::io_error);
+  bool lost = false;
+  reactor* loop = nullptr;
+  std::unique_ptr<netkit::protocol> build_protocol(const netkit::socket_address&) override {
+    auto p = std::make_unique<client_side>();
+    p->got = &got;
+    return p;
+  }
+  void client_connection_failed(std::error_code r) override {
+    failed = r;
+    loop->stop();
+  }
+  void client_connection_lost(std::error_code) override {
+    lost = true;
+    loop->stop();
+  }
+};
+
+TEST(ReactorTcp, ConnectTcpToOurOwnServer) {
+  // Declared before the loop: the server side is still open when the reactor is destroyed,
+  // and its connection_lost() then writes here.
+  std::vector<std::string> log;
+  std::error_code reason;
+  reactor loop;
+  guard g(loop, 10s);
+  auto& port = loop.listen_tcp(0, factory_with<recorder>([&](recorder& r) {
+                                 r.log = &log;
+                                 r.reason = &reason;
+                                 r.loop = &loop;
+                                 r.stop_on_lost = false;
+                               }),
+                               "127.0.0.1");
+  auto f = std::make_shared<test_client_factory>();
+  f->loop = &loop;
+  loop.connect_tcp("127.0.0.1", port_of(port), f);
+  loop.run();
+  EXPECT_FALSE(g.fired);
+  EXPECT_EQ(f->got, "ping");
+  EXPECT_TRUE(f->lost);
+}
+
+TEST(ReactorTcp, ConnectTcpToAClosedPortFails) {
+  reactor loop;
+  guard g(loop, 10s);
+  netkit::socket reserve(AF_INET, SOCK_STREAM);  // bound, not listening: nothing answers there
+  reserve.bind({"127.0.0.1", 0});
+  auto f = std::make_shared<test_client_factory>();
+  f->loop = &loop;
+  loop.connect_tcp("127.0.0.1", reserve.getsockname().port(), f);
+  loop.run();
+  EXPECT_FALSE(g.fired);
+  EXPECT_EQ(f->failed, std::errc::connection_refused);
+}
+
+TEST(ReactorTcp, DestroyingTheReactorLosesEveryConnection) {
+  std::vector<std::string> log;
+  std::error_code reason;
+  netkit::socket client;
+  {
+    reactor loop;
+    guard g(loop, 10s);
+    auto& port = loop.listen_tcp(0, factory_with<recorder>([&](recorder& r) {
+                                   r.log = &log;
+                                   r.reason = &reason;
+                                   r.loop = &loop;
+                                   r.stop_on_lost = false;
+                                 }),
+                                 "127.0.0.1");
+    client = netkit::create_connection({"127.0.0.1", port_of(port)}, 5.0);
+    auto stopper = loop.call_later(100ms, [&] { loop.stop(); });
+    loop.run();
+    EXPECT_EQ(loop.connection_count(), 1U);
+  }
+  EXPECT_EQ(log, (std::vector<std::string>{"made", "lost"}));
+  EXPECT_EQ(reason, std::errc::operation_canceled);
+}
+
+}  // namespace
