@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "netkit/socket/functions.hpp"
+#include "unit/reactor/helpers.hpp"
 
 namespace {
 
@@ -22,16 +23,7 @@ using namespace std::chrono_literals;
 using netkit::delayed_call;
 using netkit::reactor;
 
-// Stops the loop after `limit` even if the test's own stop never comes, and records it.
-struct guard {
-  guard(reactor& loop, netkit::seconds_f limit)
-      : timer(loop.call_later(limit, [&loop, this] {
-          fired = true;
-          loop.stop();
-        })) {}
-  delayed_call timer;
-  bool fired = false;
-};
+using guard = netkit_test::loop_guard;
 
 TEST(Reactor, StopBeforeRunReturnsAtOnce) {
   reactor loop;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "netkit/socket/functions.hpp"
+#include "unit/reactor/helpers.hpp"
 
 namespace {
 
@@ -17,15 +18,7 @@ using namespace std::chrono_literals;
 using netkit::bytes_view;
 using netkit::reactor;
 
-struct guard {
-  guard(reactor& loop, netkit::seconds_f limit)
-      : timer(loop.call_later(limit, [&loop, this] {
-          fired = true;
-          loop.stop();
-        })) {}
-  netkit::delayed_call timer;
-  bool fired = false;
-};
+using guard = netkit_test::loop_guard;
 
 // Records every callback in order; echoes data.
 struct recorder : netkit::protocol {

@@ -1,0 +1,20 @@
+// tests/unit/reactor/helpers.hpp — shared by the reactor tests.
+#pragma once
+
+#include "netkit/reactor/reactor.hpp"
+
+namespace netkit_test {
+
+// Stops the loop after `limit` even if the test's own stop never comes, and records that it
+// had to: every loop run in a test is bounded by one.
+struct loop_guard {
+  loop_guard(netkit::reactor& loop, netkit::seconds_f limit)
+      : timer(loop.call_later(limit, [&loop, this] {
+          fired = true;
+          loop.stop();
+        })) {}
+  netkit::delayed_call timer;
+  bool fired = false;
+};
+
+}  // namespace netkit_test
