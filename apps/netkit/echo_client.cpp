@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli_util.hpp"
 #include "command.hpp"
 #include "netkit/socket.hpp"
 
@@ -86,12 +87,9 @@ command add_echo_client(CLI::App& app) {
   sub->footer(
       "Forms:\n  netkit echo-client [--tcp|--udp] HOST PORT [--message TEXT]\n"
       "  netkit echo-client [--udp] --unix PATH [--message TEXT]");
-  auto* tcp = sub->add_flag("--tcp", o->tcp, "TCP (the default)");
-  auto* udp = sub->add_flag("--udp", o->udp,
-                            "UDP: one datagram out, one back; with --unix, a Unix datagram socket");
   auto* unix_opt =
-      sub->add_option("--unix", o->unix_path, "a Unix stream socket at PATH")->type_name("PATH");
-  tcp->excludes(udp)->excludes(unix_opt);
+      add_transport_options(sub, o->tcp, o->udp, o->unix_path,
+                            "UDP: one datagram out, one back; with --unix, a Unix datagram socket");
   auto* host = sub->add_option("host", o->host, "server host (name or address)")->type_name("HOST");
   auto* port = sub->add_option("port", o->port, "server port")
                    ->type_name("PORT")
@@ -104,7 +102,7 @@ command add_echo_client(CLI::App& app) {
   auto run = [o, host, port, unix_opt]() {
     if (unix_opt->count() != 0) {
       if (host->count() != 0) throw usage_error("--unix PATH takes no HOST or PORT");
-      if (o->unix_path.empty()) throw usage_error("--unix needs a non-empty PATH");
+      require_unix_path(unix_opt, o->unix_path);
     } else if (host->count() == 0 || port->count() == 0) {
       throw usage_error("HOST and PORT are required (or --unix PATH)");
     }

@@ -40,6 +40,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli_util.hpp"
 #include "command.hpp"
 #include "echo_loop.hpp"
 #include "netkit/socket.hpp"
@@ -82,19 +83,6 @@ void report(std::string_view what, std::error_code ec) {
   std::cerr << "netkit echo-server: " << what << ": " << netkit::python_message(ec) << '\n';
 }
 
-// Waits until fd is ready for `events` or the server stops; false on stop.
-bool wait_for(int fd, short events, const stop_signal& stop) {
-  pollfd fds[2] = {{fd, events, 0}, {stop.fd(), POLLIN, 0}};
-  for (;;) {
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      throw std::system_error(errno, std::system_category(), "poll");
-    }
-    if (fds[1].revents != 0) return false;
-    if (fds[0].revents != 0) return true;
-  }
-}
-
 // sendall on a non-blocking socket that gives up when the server stops: a client that never
 // reads must not keep the server from exiting.
 bool send_all(netkit::socket& conn, bytes_view data, const stop_signal& stop) {
@@ -102,7 +90,7 @@ bool send_all(netkit::socket& conn, bytes_view data, const stop_signal& stop) {
     std::error_code ec;
     std::size_t n = conn.send(data, ec);
     if (is_would_block(ec)) {
-      if (!wait_for(conn.fileno(), POLLOUT, stop)) return false;
+      if (!wait_ready(conn.fileno(), POLLOUT, stop)) return false;
       continue;
     }
     if (ec) return false;  // the peer went away; nothing to report for an echo
@@ -115,7 +103,7 @@ bool send_all(netkit::socket& conn, bytes_view data, const stop_signal& stop) {
 void echo_stream(netkit::socket& conn, const stop_signal& stop) {
   conn.setblocking(false);
   std::vector<char> buf(buffer_size);
-  while (wait_for(conn.fileno(), POLLIN, stop)) {
+  while (wait_ready(conn.fileno(), POLLIN, stop)) {
     std::error_code ec;
     std::size_t n = conn.recv_into(buf, ec);
     if (is_would_block(ec)) continue;
@@ -127,7 +115,7 @@ void echo_stream(netkit::socket& conn, const stop_signal& stop) {
 // Echoes datagrams until the server stops; several threads may run it on one socket.
 void echo_datagrams(netkit::socket& sock, const stop_signal& stop) {
   std::vector<char> buf(buffer_size);
-  while (wait_for(sock.fileno(), POLLIN, stop)) {
+  while (wait_ready(sock.fileno(), POLLIN, stop)) {
     std::error_code ec;
     auto [n, peer] = sock.recvfrom_into(buf, ec);
     if (is_would_block(ec)) continue;
@@ -152,7 +140,7 @@ netkit::socket try_accept(netkit::socket& listener) {
 // --- models --------------------------------------------------------------------------------
 
 void serve_blocking(netkit::socket& listener, const stop_signal& stop) {
-  while (wait_for(listener.fileno(), POLLIN, stop)) {
+  while (wait_ready(listener.fileno(), POLLIN, stop)) {
     auto conn = try_accept(listener);
     if (conn.is_open()) echo_stream(conn, stop);
   }
@@ -202,7 +190,7 @@ void serve_thread_per_connection(netkit::socket& listener, const stop_signal& st
       }
     }
   };
-  while (wait_for(listener.fileno(), POLLIN, stop)) {
+  while (wait_ready(listener.fileno(), POLLIN, stop)) {
     auto conn = try_accept(listener);
     reap(false);
     if (!conn.is_open()) continue;
@@ -656,12 +644,9 @@ command add_echo_server(CLI::App& app) {
       "and socketserver-forking (forking_*_server). --udp --unix PATH is a Unix datagram\n"
       "socket, for the socketserver models. The reactor model comes with a later layer;\n"
       "until it exists the default model is thread.");
-  auto* tcp = sub->add_flag("--tcp", o->tcp, "TCP (the default)");
-  auto* udp = sub->add_flag("--udp", o->udp,
-                            "UDP; with --unix, a Unix datagram socket (socketserver models)");
   auto* unix_opt =
-      sub->add_option("--unix", o->unix_path, "a Unix stream socket at PATH")->type_name("PATH");
-  tcp->excludes(udp)->excludes(unix_opt);
+      add_transport_options(sub, o->tcp, o->udp, o->unix_path,
+                            "UDP; with --unix, a Unix datagram socket (socketserver models)");
   auto* bind = sub->add_option("--bind", o->bind, "address or name to listen on ('' = all)")
                    ->type_name("H")
                    ->capture_default_str();
@@ -685,8 +670,7 @@ command add_echo_server(CLI::App& app) {
                       ->type_name("N")
                       ->check(CLI::Range(1, 1024));
   auto run = [o, threads, unix_opt]() {
-    if (unix_opt->count() != 0 && o->unix_path.empty())
-      throw usage_error("--unix needs a non-empty PATH");
+    require_unix_path(unix_opt, o->unix_path);
     return run_server(*o, threads->count() != 0);
   };
   return {sub, run};

@@ -94,8 +94,8 @@ void reset_signals_in_child() noexcept {
   for (int signo : {SIGINT, SIGTERM, SIGCHLD}) ::signal(signo, SIG_DFL);
 }
 
-bool wait_readable(int fd, const stop_signal& stop) {
-  pollfd fds[2] = {{fd, POLLIN, 0}, {stop.fd(), POLLIN, 0}};
+bool wait_ready(int fd, short events, const stop_signal& stop) {
+  pollfd fds[2] = {{fd, events, 0}, {stop.fd(), POLLIN, 0}};
   for (;;) {
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
@@ -105,5 +105,7 @@ bool wait_readable(int fd, const stop_signal& stop) {
     if (fds[0].revents != 0) return true;
   }
 }
+
+bool wait_readable(int fd, const stop_signal& stop) { return wait_ready(fd, POLLIN, stop); }
 
 }  // namespace netkit::app

@@ -56,7 +56,11 @@ class child_signal {
 // it outright, and the parent's pipes closed. Async-signal-safe.
 void reset_signals_in_child() noexcept;
 
-// Waits until fd is readable or stop is signalled; true when fd is readable. EINTR retried.
+// Waits until fd is ready for `events` (POLLIN, POLLOUT, ...) or stop is signalled; true when
+// fd is ready. EINTR retried.
+bool wait_ready(int fd, short events, const stop_signal& stop);
+
+// wait_ready for POLLIN.
 bool wait_readable(int fd, const stop_signal& stop);
 
 }  // namespace netkit::app
