@@ -170,6 +170,14 @@ class Help(unittest.TestCase):
                 self.assertIn(f'model {model} is not available yet', r.stderr)
 
 
+def tour_section(test, title):
+    """The text of `netkit tour`'s section `title`: from after its '== title ==' line up to the
+    next section (with its newline back). The tour must exit 0."""
+    r = run('tour')
+    test.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+    return r.stdout.split(f'== {title} ==\n', 1)[1].split('\n== ', 1)[0] + '\n'
+
+
 class Tour(unittest.TestCase):
     def test_tour(self):
         r = run('tour')
@@ -311,6 +319,13 @@ class EchoChecks:
         self.assertEqual(self.exchange(s, transport, big), big)
         s.close()  # a pool thread (--threads N) serves one connection at a time
 
+    def check_sigint(self, model):
+        """SIGINT ends the server (TCP, a client served first) with status 0, as SIGTERM does."""
+        with self.start(model, 'tcp') as server:
+            s = self.connect(server, 'tcp')
+            self.assertEqual(self.exchange(s, 'tcp', b'ping'), b'ping')
+            self.assertEqual(server.stop(signal.SIGINT), 0)
+
     def check_concurrent(self, server, transport, n=5):
         # All connected before anyone is served: a server that handles one client at a time
         # would never answer the second while the first stays open.
@@ -402,10 +417,7 @@ class EchoServer(EchoChecks, unittest.TestCase):
                     self.assertEqual(server.stop(), 0)
 
     def test_sigint(self):
-        with self.start('thread', 'tcp') as server:
-            s = self.connect(server, 'tcp')
-            self.assertEqual(self.exchange(s, 'tcp', b'ping'), b'ping')
-            self.assertEqual(server.stop(signal.SIGINT), 0)
+        self.check_sigint('thread')
 
 
 class EchoClient(unittest.TestCase):

@@ -15,7 +15,6 @@ subprocess, socket and wait is bounded; every process started here is killed and
 import os
 import resource
 import selectors
-import signal
 import socket
 import sys
 import tempfile
@@ -131,10 +130,8 @@ class Models(base.EchoChecks, unittest.TestCase):
 
     def test_sigint(self):
         for model in MODELS:
-            with self.subTest(model=model), self.start(model, 'tcp') as server:
-                s = self.connect(server, 'tcp')
-                self.assertEqual(self.exchange(s, 'tcp', b'ping'), b'ping')
-                self.assertEqual(server.stop(signal.SIGINT), 0)
+            with self.subTest(model=model):
+                self.check_sigint(model)
 
     def test_client_that_never_reads(self):
         """A client that sends without reading fills its own buffers only: another client is
@@ -309,10 +306,7 @@ class Limits(unittest.TestCase):
 
 class Tour(unittest.TestCase):
     def test_selectors_section(self):
-        r = base.run('tour')
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        # (The section ends where the next one starts: with its newline back.)
-        section = r.stdout.split('== selectors echo ==\n', 1)[1].split('\n== ', 1)[0] + '\n'
+        section = base.tour_section(self, 'selectors echo')
         self.assertIn('epoll_selector', section)
         self.assertIn(f"client received b'{base.MESSAGE}'", section)
         self.assertIn('\n  ok\n', section)

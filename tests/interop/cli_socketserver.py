@@ -12,7 +12,6 @@ Loopback and Unix sockets in a private directory only; ports from the kernel; ev
 subprocess, socket and wait is bounded; every process started here is killed and reaped.
 """
 import os
-import signal
 import socket
 import sys
 import time
@@ -102,10 +101,8 @@ class Models(base.EchoChecks, unittest.TestCase):
 
     def test_sigint(self):
         for model in MODELS:
-            with self.subTest(model=model), self.start(model, 'tcp') as server:
-                s = self.connect(server, 'tcp')
-                self.assertEqual(self.exchange(s, 'tcp', b'ping'), b'ping')
-                self.assertEqual(server.stop(signal.SIGINT), 0)
+            with self.subTest(model=model):
+                self.check_sigint(model)
 
     def test_sigterm_with_many_clients_connected(self):
         """Ten clients connected and idle (threads blocked reading, or children): SIGTERM ends
@@ -200,10 +197,7 @@ class Models(base.EchoChecks, unittest.TestCase):
 
 class Tour(unittest.TestCase):
     def test_socketserver_threading_section(self):
-        r = base.run('tour')
-        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        section = r.stdout.split('== socketserver threading ==\n', 1)[1]
-        section = section.split('\n== ', 1)[0] + '\n'  # up to the next section, if any
+        section = base.tour_section(self, 'socketserver threading')
         self.assertIn('threading_tcp_server listening on (\'127.0.0.1\', ', section)
         for i in (1, 2):
             self.assertIn(f"client {i} received b'client {i}: {base.MESSAGE}\\n'", section)
