@@ -57,6 +57,64 @@ def cpp_cmd(examples, name, *args):
     return [os.path.join(examples, name), *map(str, args)]
 
 
+class Programs:
+    """The seed programs and their C++ twins: cmd('py' or 'cpp', name, *args)."""
+
+    def __init__(self, examples, seeds):
+        self.examples = examples
+        self.seeds = seeds
+
+    def cmd(self, impl, name, *args):
+        if impl == 'py':
+            return python_cmd(self.seeds, name, *args)
+        return cpp_cmd(self.examples, name, *args)
+
+
+def missing_programs(examples, seeds, twins, seed_names=()):
+    """The C++ twins among `twins` that are not built and the seeds among `seed_names` that are
+    not there (as 'name.py'); empty when all are."""
+    return require_programs(examples, twins) + [
+        n + '.py' for n in seed_names if not os.path.exists(os.path.join(seeds, n + '.py'))]
+
+
+def twins_missing(examples, names):
+    """True, after saying which, when some of the C++ twins `names` are not built."""
+    missing = require_programs(examples, names)
+    if missing:
+        print('FAIL: C++ twins not built in %s: %s' % (examples, ' '.join(missing)))
+    return bool(missing)
+
+
+def run_tests(check, tests, programs, tmp, only=None, own_tmp=False):
+    """Runs each test(check, programs, tmp) whose name contains `only` (all without it), timing
+    it; with `own_tmp`, each test gets a fresh directory of its name under tmp. An exception
+    fails that test, not the others."""
+    for test in tests:
+        if only and only not in test.__name__:
+            continue
+        started = time.monotonic()
+        test_tmp = tmp
+        if own_tmp:
+            test_tmp = os.path.join(tmp, test.__name__)
+            os.mkdir(test_tmp)
+        try:
+            test(check, programs, test_tmp)
+        except Exception as e:  # a broken step fails this test, not the others
+            check.fail(test.__name__, '%s: %s' % (type(e).__name__, e))
+        print('--    %s (%.1f s)' % (test.__name__, time.monotonic() - started), flush=True)
+
+
+def recv_exactly(sock, n):
+    """Receives until `n` bytes have come or the peer closes; returns what came."""
+    data = b''
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 def free_port(kind=socket.SOCK_STREAM, host='127.0.0.1'):
     """A port the kernel considers free on `host` right now (bind port 0, read it, close)."""
     with socket.socket(socket.AF_INET, kind) as s:
@@ -115,13 +173,14 @@ class Server:
     """A long-running program whose stdout lines are collected as they arrive, so a test can
     wait for a line (readiness) and then stop the program with SIGTERM and keep its transcript.
 
-    Use as a context manager: the process is always killed and reaped on exit."""
+    Use as a context manager: the process is always killed and reaped on exit. Its stdin is
+    /dev/null unless `stdin` says otherwise (subprocess.PIPE, for a program that reads it)."""
 
-    def __init__(self, cmd, cwd=None):
+    def __init__(self, cmd, cwd=None, stdin=subprocess.DEVNULL):
         self.cmd = cmd
         # Its own process group, so stopping it also stops what it forked (a forking server's
         # children, a wrapper's pipeline), which would otherwise hold the pipes open.
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, cwd=cwd, start_new_session=True)
         self._lines = []
         self._stderr = []
@@ -211,19 +270,28 @@ def start_server(make_cmd, ready_line, make_port=free_port, attempts=5, cwd=None
     A free port can be taken between the moment it is found and the server's bind: when the
     server dies before it is ready with 'Address already in use', another port is tried.
     Returns (server, port); raises RuntimeError with the server's output otherwise."""
+    return _start_on_free_port(make_cmd, lambda server, port: server.wait_for_line(ready_line),
+                               'never became ready', make_port, attempts, cwd, Server)
+
+
+def _start_on_free_port(make_cmd, is_ready, never, make_port, attempts, cwd, server_class):
+    """start_server's and start_listening_server's loop: starts server_class(make_cmd(port),
+    cwd=cwd) on a port from make_port() until is_ready(server, port); another port when the
+    server dies first with 'Address already in use', at most `attempts` times. Returns (server,
+    port); raises RuntimeError ('server ... <never> ...' with its output) otherwise."""
     last = None
     for _ in range(attempts):
         port = make_port()
-        server = Server(make_cmd(port), cwd=cwd)
-        if server.wait_for_line(ready_line):
+        server = server_class(make_cmd(port), cwd=cwd)
+        if is_ready(server, port):
             return server, port
         result = server.stop()
         server.__exit__(None, None, None)
         last = result
         if 'Address already in use' not in result.stderr:
             break
-    raise RuntimeError('server %r never became ready (rc=%r)\nstdout:\n%s\nstderr:\n%s' % (
-        last.cmd, last.returncode, last.stdout, last.stderr))
+    raise RuntimeError('server %r %s (rc=%r)\nstdout:\n%s\nstderr:\n%s' % (
+        last.cmd, never, last.returncode, last.stdout, last.stderr))
 
 
 def normalise_ports(text, ports=()):
@@ -481,17 +549,6 @@ def start_listening_server(make_cmd, kind='tcp', make_port=free_port, attempts=5
     cwd=cwd)` (default Server), ready once /proc shows it listening on the port. Another port
     is tried when the server dies first with 'Address already in use'. Returns (server, port);
     raises RuntimeError with the server's output otherwise."""
-    server_class = server_class or Server
-    last = None
-    for _ in range(attempts):
-        port = make_port()
-        server = server_class(make_cmd(port), cwd=cwd)
-        if wait_listening(server.proc, port, kind):
-            return server, port
-        result = server.stop()
-        server.__exit__(None, None, None)
-        last = result
-        if 'Address already in use' not in result.stderr:
-            break
-    raise RuntimeError('server %r never listened (rc=%r)\nstdout:\n%s\nstderr:\n%s' % (
-        last.cmd, last.returncode, last.stdout, last.stderr))
+    return _start_on_free_port(make_cmd,
+                               lambda server, port: wait_listening(server.proc, port, kind),
+                               'never listened', make_port, attempts, cwd, server_class or Server)

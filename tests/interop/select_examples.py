@@ -312,15 +312,11 @@ def client_ports(text):
     return {int(p) for p in re.findall(r"^\('[^']*', (\d+)\): sending", text, re.M)}
 
 
-class Runner:
+class Runner(c.Programs):
     def __init__(self, args, check):
+        super().__init__(args.examples, args.seeds)
         self.args = args
         self.check = check
-
-    def cmd(self, impl, name, *argv):
-        if impl == 'py':
-            return c.python_cmd(self.args.seeds, name, *argv)
-        return c.cpp_cmd(self.args.examples, name, *argv)
 
     def server_cmd(self, impl, cpp_name):
         name = cpp_name if impl == 'cpp' else SERVERS[cpp_name][0]
@@ -565,7 +561,7 @@ class Runner:
             slow_addr = "('%s', %d)" % slow.getsockname()
             # The slow client sends the first bytes of its message, then stalls.
             slow.sendall(head)
-            echoed = recv_exactly(slow, len(head))
+            echoed = c.recv_exactly(slow, len(head))
             mid = server.wait(lambda o, e: ' sending %r to %s' % (head, slow_addr) in e)
             self.check.true(label + ': the stalled client got its first bytes back',
                             mid and echoed == head, 'echo %r\n%s' % (echoed, '\n'.join(
@@ -586,7 +582,7 @@ class Runner:
             # The stalled connection is still open and mid-message: it finishes now.
             self.check.true(label + ': the server is still running', server.running())
             slow.sendall(tail)
-            echoed += recv_exactly(slow, len(tail))
+            echoed += c.recv_exactly(slow, len(tail))
             self.check.true(label + ': the stalled client then completes its message',
                             echoed == SLOW_MESSAGES[0], repr(echoed))
             slow.close()
@@ -711,16 +707,6 @@ def timed_out_after_last_close(err):
     return any(line.startswith(' timed out') for line in err[start:])
 
 
-def recv_exactly(sock, n):
-    data = b''
-    while len(data) < n:
-        chunk = sock.recv(n - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
 def expected_multiclient_transcript():
     lines = ['connecting to %s port PORT' % HOST]
     for m in MESSAGES:
@@ -734,9 +720,7 @@ def expected_multiclient_transcript():
 def main():
     args = c.parse_args()
     check = c.Checker()
-    missing = c.require_programs(args.examples, ALL_TWINS)
-    if missing:
-        print('FAIL: C++ twins not built in %s: %s' % (args.examples, ' '.join(missing)))
+    if c.twins_missing(args.examples, ALL_TWINS):
         return 1
     runner = Runner(args, check)
     for name in SERVERS:

@@ -54,34 +54,11 @@ REPLY = '这是一条回复消息'.encode()
 FILE_REPLY = '接收成功!'.encode()
 
 
-class Programs:
-    def __init__(self, examples, seeds):
-        self.examples = examples
-        self.seeds = seeds
-
-    def cmd(self, impl, name, *args):
-        if impl == 'py':
-            return _common.python_cmd(self.seeds, name, *args)
-        return _common.cpp_cmd(self.examples, name, *args)
-
-
 class StdinServer(_common.Server):
     """_common.Server with a pipe on stdin (myserver reads it)."""
 
     def __init__(self, cmd, cwd=None):
-        self.cmd = cmd
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, cwd=cwd, start_new_session=True)
-        self._lines = []
-        self._stderr = []
-        self._cond = threading.Condition()
-        self._eof = False
-        self._readers = [
-            threading.Thread(target=self._read_stdout, daemon=True),
-            threading.Thread(target=self._read_stderr, daemon=True),
-        ]
-        for t in self._readers:
-            t.start()
+        super().__init__(cmd, cwd, stdin=subprocess.PIPE)
 
     def write_stdin(self, data):
         """One write(2), so the server reads it as one chunk."""
@@ -176,16 +153,6 @@ class Driver:
         for port, name in self.labels.items():
             text = re.sub(r"\('127\.0\.0\.1', %d\)" % port, "('127.0.0.1', <%s>)" % name, text)
         return _common.normalise_ports(text, (server_port,))
-
-
-def recv_exactly(sock, n):
-    data = b''
-    while len(data) < n:
-        chunk = sock.recv(n - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 # --- the log-only servers of seed 000 ---------------------------------------------------------
@@ -428,7 +395,7 @@ def test_s001_select_server_interleaved(check, programs, tmp):
                 for action, who, text in script:
                     if action == 'send':
                         driver.socks[who].sendall(text.encode())
-                        replies.append(recv_exactly(driver.socks[who], len(REPLY)))
+                        replies.append(_common.recv_exactly(driver.socks[who], len(REPLY)))
                         waiting += 2
                     else:
                         driver.close(who)
@@ -596,7 +563,7 @@ def test_myserver_interleaved(check, programs, tmp):
                 for action, who, text in script:
                     if action == 'send':
                         driver.socks[who].sendall(text.encode())
-                        replies.append(recv_exactly(driver.socks[who], len(FILE_REPLY)))
+                        replies.append(_common.recv_exactly(driver.socks[who], len(FILE_REPLY)))
                     elif action == 'stdin':
                         expected = (read_file(path) or b'') + (text + '\n').encode()
                         server.write_stdin((text + '\n').encode())
@@ -609,7 +576,7 @@ def test_myserver_interleaved(check, programs, tmp):
                 driver.connect('D', port)
                 ok = ok and count_lines(server, '已连接......', 4)
                 driver.socks['D'].sendall(b'last')
-                replies.append(recv_exactly(driver.socks['D'], len(FILE_REPLY)))
+                replies.append(_common.recv_exactly(driver.socks['D'], len(FILE_REPLY)))
             finally:
                 driver.close_all()
             result = server.stop()
@@ -715,26 +682,14 @@ TESTS = [test_s000_select_server, test_s000_poll_server, test_s001_select_pair,
 def main():
     args = _common.parse_args(extra=lambda p: p.add_argument(
         '-k', dest='only', help='run only the tests whose name contains this'))
-    missing = _common.require_programs(args.examples, PROGRAMS)
-    missing += [n + '.py' for n in SEEDS if not os.path.exists(os.path.join(args.seeds,
-                                                                             n + '.py'))]
+    missing = _common.missing_programs(args.examples, args.seeds, PROGRAMS, SEEDS)
     if missing:
         print('SKIP: missing programs: ' + ', '.join(missing), flush=True)
         return _common.SKIP
-    programs = Programs(args.examples, args.seeds)
+    programs = _common.Programs(args.examples, args.seeds)
     check = _common.Checker()
     with tempfile.TemporaryDirectory(prefix='netkit_select_seeds_') as tmp:
-        for test in TESTS:
-            if args.only and args.only not in test.__name__:
-                continue
-            started = time.monotonic()
-            test_tmp = os.path.join(tmp, test.__name__)
-            os.mkdir(test_tmp)
-            try:
-                test(check, programs, test_tmp)
-            except Exception as e:  # a broken step fails this test, not the others
-                check.fail(test.__name__, '%s: %s' % (type(e).__name__, e))
-            print('--    %s (%.1f s)' % (test.__name__, time.monotonic() - started), flush=True)
+        _common.run_tests(check, TESTS, programs, tmp, args.only, own_tmp=True)
     return check.exit_code()
 
 

@@ -82,15 +82,11 @@ ALL_TWINS = sorted({name for name, _ in STANDALONE} |
                    {'socket_socketpair', 'socket_echo_server_uds', 'socket_echo_client_uds'})
 
 
-class Runner:
+class Runner(c.Programs):
     def __init__(self, args, check):
+        super().__init__(args.examples, args.seeds)
         self.args = args
         self.check = check
-
-    def cmd(self, impl, name, *argv):
-        if impl == 'py':
-            return c.python_cmd(self.args.seeds, name, *argv)
-        return c.cpp_cmd(self.args.examples, name, *argv)
 
     # --- standalone ---------------------------------------------------------------------------
 
@@ -221,9 +217,7 @@ class Runner:
 def main():
     args = c.parse_args()
     check = c.Checker()
-    missing = c.require_programs(args.examples, ALL_TWINS)
-    if missing:
-        print('FAIL: C++ twins not built in %s: %s' % (args.examples, ' '.join(missing)))
+    if c.twins_missing(args.examples, ALL_TWINS):
         return 1
     subreaper = c.set_child_subreaper()
     runner = Runner(args, check)

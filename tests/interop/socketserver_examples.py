@@ -64,17 +64,6 @@ TIMESTAMP_READY = 'waiting for connection...'
 CTIME = re.compile(r'\[(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})\]')
 
 
-class Programs:
-    def __init__(self, examples, seeds):
-        self.examples = examples
-        self.seeds = seeds
-
-    def cmd(self, impl, name, *args):
-        if impl == 'py':
-            return _common.python_cmd(self.seeds, name, *args)
-        return _common.cpp_cmd(self.examples, name, *args)
-
-
 # --- /proc --------------------------------------------------------------------------------------
 
 def children_of(pid):
@@ -522,26 +511,16 @@ TESTS = [test_standalone, test_socketserver_echo, test_seed000_pairs, test_seed0
 def main():
     args = _common.parse_args(extra=lambda p: p.add_argument(
         '-k', dest='only', help='run only the tests whose name contains this'))
-    missing = _common.require_programs(args.examples, PROGRAMS)
-    missing += [n + '.py' for n in PROGRAMS if not os.path.exists(os.path.join(args.seeds,
-                                                                               n + '.py'))]
+    missing = _common.missing_programs(args.examples, args.seeds, PROGRAMS, PROGRAMS)
     if missing:
         print('SKIP: missing programs: ' + ', '.join(missing), flush=True)
         return _common.SKIP
     if not _common.set_child_subreaper():
         print('note: PR_SET_CHILD_SUBREAPER refused; orphans go to init unseen', flush=True)
-    programs = Programs(args.examples, args.seeds)
+    programs = _common.Programs(args.examples, args.seeds)
     check = _common.Checker()
     with tempfile.TemporaryDirectory(prefix='netkit_socketserver_') as tmp:
-        for test in TESTS:
-            if args.only and args.only not in test.__name__:
-                continue
-            started = time.monotonic()
-            try:
-                test(check, programs, tmp)
-            except Exception as e:  # a broken step fails this test, not the others
-                check.fail(test.__name__, '%s: %s' % (type(e).__name__, e))
-            print('--    %s (%.1f s)' % (test.__name__, time.monotonic() - started), flush=True)
+        _common.run_tests(check, TESTS, programs, tmp, args.only)
     return check.exit_code()
 
 
