@@ -32,6 +32,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common  # noqa: E402
+
 HOST = "127.0.0.1"
 SUBPROCESS_TIMEOUT = 30  # seconds, for every program run to completion
 READY_TIMEOUT = 10  # seconds for a server to start listening
@@ -95,44 +98,6 @@ def seed_free_port(kind):
         return s.getsockname()[1]
 
 
-def seed_socket_inodes(pid):
-    inodes = set()
-    try:
-        for fd in os.listdir(f"/proc/{pid}/fd"):
-            try:
-                target = os.readlink(f"/proc/{pid}/fd/{fd}")
-            except OSError:
-                continue
-            if target.startswith("socket:["):
-                inodes.add(target[len("socket:["):-1])
-    except OSError:
-        pass
-    return inodes
-
-
-def seed_is_listening(pid, port, kind):
-    """True once process `pid` holds a socket bound to `port` (listening, for TCP).
-
-    Read from /proc instead of probing with connect(): a probe would be a connection of its own,
-    and these servers print a line for every connection they accept.
-    """
-    inodes = seed_socket_inodes(pid)
-    for table in (f"/proc/net/{kind}", f"/proc/net/{kind}6"):
-        try:
-            with open(table) as f:
-                rows = f.read().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            fields = row.split()
-            local_port = int(fields[1].rsplit(":", 1)[1], 16)
-            state = fields[3]
-            inode = fields[9]
-            if local_port == port and inode in inodes and (kind == "udp" or state == "0A"):
-                return True
-    return False
-
-
 class Server:
     """A server process whose stdout is collected line by line as it is printed."""
 
@@ -164,7 +129,8 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return False
-            if seed_is_listening(self.proc.pid, port, kind):
+            # From /proc, not a probe connect(): these servers print a line per connection.
+            if _common.is_listening(self.proc.pid, port, kind):
                 return True
             time.sleep(0.01)  # polling /proc, as one would poll a port
         raise Failure(f"{' '.join(self.argv)}: not listening on {port} after {READY_TIMEOUT}s")
