@@ -118,6 +118,17 @@ def process_state(pid):
         return ''
 
 
+def start_listening(check, programs, impl, name, *args, cwd=None, server_class=None):
+    """Starts `name` HOST PORT *args (py or cpp) with _common.start_listening_server; returns
+    (server, port), or None after failing the check '<name> (<impl>) starts'."""
+    try:
+        return _common.start_listening_server(lambda p: programs.cmd(impl, name, HOST, p, *args),
+                                              cwd=cwd, server_class=server_class)
+    except RuntimeError as e:
+        check.fail('%s (%s) starts' % (name, impl), str(e))
+        return None
+
+
 def count_lines(server, predicate, count):
     """Waits until `count` of the server's stdout lines satisfy predicate; True if they do."""
     return server.wait_for_line(predicate, count=count, timeout=WAIT)
@@ -162,12 +173,10 @@ def log_only_binary_clients(check, programs, name):
     in each session."""
     runs = {}
     for s_impl, c_impl in MIXES:
-        try:
-            server, port = _common.start_listening_server(
-                lambda p: programs.cmd(s_impl, name, HOST, p))
-        except RuntimeError as e:
-            check.fail('%s (%s) starts' % (name, s_impl), str(e))
+        started = start_listening(check, programs, s_impl, name)
+        if started is None:
             return
+        server, port = started
         with server:
             clients = []
             for i in (1, 2):
@@ -214,12 +223,10 @@ LOG_ONLY_SCRIPT = [
 def log_only_interleaved(check, programs, name):
     texts = {}
     for impl in ('py', 'cpp'):
-        try:
-            server, port = _common.start_listening_server(
-                lambda p: programs.cmd(impl, name, HOST, p))
-        except RuntimeError as e:
-            check.fail('%s (%s) starts' % (name, impl), str(e))
+        started = start_listening(check, programs, impl, name)
+        if started is None:
             return
+        server, port = started
         driver = Driver()
         with server:
             try:
@@ -276,12 +283,10 @@ def log_only_burst(check, programs, name, n=8):
 
     texts = {}
     for impl in ('py', 'cpp'):
-        try:
-            server, port = _common.start_listening_server(
-                lambda p: programs.cmd(impl, name, HOST, p))
-        except RuntimeError as e:
-            check.fail('%s (%s) starts' % (name, impl), str(e))
+        started = start_listening(check, programs, impl, name)
+        if started is None:
             return
+        server, port = started
         with server:
             ports = burst(n, port, sender)
             done = count_lines(server, lambda line: line.endswith(' disconnected'), n)
@@ -486,13 +491,11 @@ def test_myserver_pair(check, programs, tmp):
         where = os.path.join(tmp, 'myserver_%s_%s' % (s_impl, c_impl))
         os.mkdir(where)
         path = os.path.join(where, 'out.txt')
-        try:
-            server, port = _common.start_listening_server(
-                lambda p: programs.cmd(s_impl, 'myserver', HOST, p, path), cwd=where,
-                server_class=StdinServer)
-        except RuntimeError as e:
-            check.fail('myserver (%s) starts' % s_impl, str(e))
+        started = start_listening(check, programs, s_impl, 'myserver', path, cwd=where,
+                                  server_class=StdinServer)
+        if started is None:
             return
+        server, port = started
         steps = []
         with server:
             # Python's buffered stdin reads both lines and hands out the first; the second
@@ -545,13 +548,11 @@ def test_myserver_interleaved(check, programs, tmp):
         where = os.path.join(tmp, 'myserver_interleaved_%s' % impl)
         os.mkdir(where)
         path = os.path.join(where, 'out.txt')
-        try:
-            server, port = _common.start_listening_server(
-                lambda p: programs.cmd(impl, 'myserver', HOST, p, path), cwd=where,
-                server_class=StdinServer)
-        except RuntimeError as e:
-            check.fail('myserver (%s) starts' % impl, str(e))
+        started = start_listening(check, programs, impl, 'myserver', path, cwd=where,
+                                  server_class=StdinServer)
+        if started is None:
             return
+        server, port = started
         driver = Driver()
         replies = []
         ok = True
