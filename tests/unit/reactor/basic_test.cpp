@@ -379,6 +379,39 @@ TEST(IntStringReceiver, PrefixBytesAreBigEndian) {
   EXPECT_EQ(q.events, (log_t{"string:" + bytes(256, 'y')}));
 }
 
+TEST(IntStringReceiver, HugePrefixIsRefusedWithoutWaitingForTheBody) {
+  netkit::string_transport t;
+  strings<netkit::int32_string_receiver> p;
+  p.make_connection(t, nullptr);
+  p.data_received(bytes("\xff\xff\xff", 3));
+  EXPECT_TRUE(p.events.empty());
+  p.data_received(bytes("\xff", 1));
+  EXPECT_EQ(p.events, (log_t{"exceeded:4294967295"}));
+  EXPECT_TRUE(t.disconnecting());
+  p.data_received(frame<netkit::int32_string_receiver>("ignored"));
+  EXPECT_EQ(p.events.size(), 1u);
+}
+
+TEST(IntStringReceiver, PauseBuffersAndResumeDelivers) {
+  struct p_t : strings<netkit::int16_string_receiver> {
+    void string_received(bytes_view s) override {
+      strings::string_received(s);
+      if (s == "pause") pause_producing();
+    }
+  };
+  using f = netkit::int16_string_receiver;
+  netkit::string_transport t;
+  p_t p;
+  p.make_connection(t, nullptr);
+  p.data_received(frame<f>("a") + frame<f>("pause") + frame<f>("b"));
+  EXPECT_EQ(p.events, (log_t{"string:a", "string:pause"}));
+  EXPECT_TRUE(p.paused());
+  EXPECT_TRUE(t.paused());
+  p.resume_producing();
+  EXPECT_EQ(p.events, (log_t{"string:a", "string:pause", "string:b"}));
+  EXPECT_FALSE(t.paused());
+}
+
 // ---- netstring_receiver ----
 
 struct netstrings : netkit::netstring_receiver {
