@@ -58,7 +58,8 @@ void tcp_connection::read_ready(bool peer_closed) {
   // Edge-triggered: drain the socket. A short read means it is empty for now, which saves
   // the read that would only say EAGAIN — unless the peer's FIN came with this edge: then read
   // on to the end of stream, as no later edge will announce it.
-  while (state_ != state::closed && !paused_reading_ && !read_closed_) {
+  // Twisted stops reading once the protocol has asked to close: nothing more is delivered.
+  while (state_ == state::open && !paused_reading_ && !read_closed_) {
     const ssize_t n = ::recv(sock_.fileno(), buf.data(), buf.size(), 0);
     if (n > 0) {
       proto_->data_received(bytes_view(buf.data(), static_cast<std::size_t>(n)));

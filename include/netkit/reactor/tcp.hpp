@@ -45,6 +45,7 @@ class tcp_connection final : public transport, public io_handler {
   socket_address get_host() const override;
   void pause_producing() override;
   void resume_producing() override;
+  bool disconnecting() const noexcept override { return state_ != state::open; }
   std::size_t buffered() const noexcept override { return queued_; }
   void set_write_buffer_limits(std::size_t high, std::size_t low) override;
 

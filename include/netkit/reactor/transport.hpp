@@ -33,6 +33,9 @@ class transport {
   // Stops / restarts reading from the peer (Twisted's IPushProducer on the transport).
   virtual void pause_producing() = 0;
   virtual void resume_producing() = 0;
+  // lose_connection() or abort_connection() was called, or the connection is gone (Twisted's
+  // transport.disconnecting): no more data is delivered and writes are refused.
+  virtual bool disconnecting() const noexcept = 0;
   // Bytes written but not yet taken by the kernel.
   virtual std::size_t buffered() const noexcept = 0;
   // The flow-control marks (defaults: 64 KiB and 16 KiB).

@@ -50,7 +50,9 @@ class string_transport final : public transport {
   void clear() noexcept { written_.clear(); }
 
   // lose_connection() was called (Twisted's disconnecting); abort_connection() was called.
-  bool disconnecting() const noexcept { return lose_connection_calls_ > 0; }
+  bool disconnecting() const noexcept override {
+    return lose_connection_calls_ > 0 || abort_connection_calls_ > 0;
+  }
   bool aborted() const noexcept { return abort_connection_calls_ > 0; }
   bool eof_written() const noexcept { return write_eof_calls_ > 0; }
   // pause_producing() was the last of pause/resume (Twisted's producerState == 'paused').

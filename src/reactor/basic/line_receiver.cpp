@@ -7,7 +7,8 @@ namespace netkit {
 void line_receiver::data_received(bytes_view data) {
   if (exceeded_ || !buf_.add(data)) return;
   detail::receive_buffer::delivery running(buf_);
-  while (!paused_ && !exceeded_ && !buf_.empty()) {
+  // Twisted stops at once when a line's handler closes the connection: the rest is not delivered.
+  while (!paused_ && !exceeded_ && !buf_.empty() && !transport().disconnecting()) {
     const bytes_view rest = buf_.unread();
     if (!line_mode_) {
       buf_.consume(rest.size());

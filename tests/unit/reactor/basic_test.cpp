@@ -580,3 +580,26 @@ TEST(BasicReceiversOverTcp, MalformedNetstringClosesTheConnection) {
 }
 
 }  // namespace
+
+namespace {
+
+// Twisted's LineReceiver stops at once when a line's handler closes the connection: the lines
+// after it in the same read are not delivered.
+struct closes_on_quit : netkit::line_receiver {
+  std::vector<std::string> lines;
+  void line_received(std::string_view line) override {
+    lines.emplace_back(line);
+    if (line == "quit") transport().lose_connection();
+  }
+};
+
+TEST(LineReceiver, StopsDeliveringOnceTheHandlerLosesTheConnection) {
+  netkit::string_transport t;
+  closes_on_quit p;
+  p.make_connection(t, nullptr);
+  p.data_received("a\r\nquit\r\nb\r\nc\r\n");
+  EXPECT_EQ(p.lines, (std::vector<std::string>{"a", "quit"}));
+  EXPECT_TRUE(t.disconnecting());
+}
+
+}  // namespace

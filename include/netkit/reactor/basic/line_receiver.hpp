@@ -18,9 +18,8 @@
 //   A partial line is declared too long only once it cannot end in a line of max_length.
 // - After line_length_exceeded() the receiver ignores all further input (Twisted resumes
 //   parsing in the middle of the too-long line); the default hook loses the connection.
-// - Twisted stops delivering lines once the transport is disconnecting; netkit::transport cannot
-//   tell, so a protocol that closes inside line_received() and wants the rest of the read
-//   ignored calls clear_line_buffer() (or pause_producing()).
+// Like Twisted's, it stops delivering lines once the transport is disconnecting (a handler
+// called lose_connection()).
 //
 // line_received() gets a view into the receiver's buffer, valid until it returns; the buffer is
 // one string reused for the connection's life (no allocation per line).
