@@ -1,4 +1,5 @@
-// netkit/reactor/protocol.hpp — Twisted's Protocol: what a connection's events are delivered to (public).
+// netkit/reactor/protocol.hpp — Twisted's Protocol: what a connection's events are delivered to
+// (public).
 //
 //   struct echo : netkit::protocol {
 //     void data_received(netkit::bytes_view data) override { transport().write(data); }
