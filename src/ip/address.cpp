@@ -406,9 +406,7 @@ std::string ipv6_address::exploded() const {
   return v6_exploded(ip_);
 }
 
-std::string ipv6_address::reverse_pointer() const {
-  return detail::reverse_pointer_v6(exploded());
-}
+std::string ipv6_address::reverse_pointer() const { return detail::reverse_pointer_v6(exploded()); }
 
 std::ostream& operator<<(std::ostream& out, const ipv4_address& a) { return out << a.str(); }
 std::ostream& operator<<(std::ostream& out, const ipv6_address& a) { return out << a.str(); }
