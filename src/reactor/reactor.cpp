@@ -34,7 +34,38 @@ reactor::reactor()
   watch(wakeup_fd_, EPOLLIN, wakeup_);
 }
 
+namespace {
+// The reactor SIGINT/SIGTERM stop; stop() is async-signal-safe (an atomic store and a write).
+std::atomic<reactor*> signal_target{nullptr};
+extern "C" void on_stop_signal(int) {
+  if (reactor* r = signal_target.load()) r->stop();
+}
+}  // namespace
+
+void reactor::install_signal_handlers() {
+  if (signals_installed_) return;
+  reactor* expected = nullptr;
+  if (!signal_target.compare_exchange_strong(expected, this))
+    throw value_error("install_signal_handlers: another reactor has them");
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  ::sigaction(SIGINT, &sa, &previous_sigint_);
+  ::sigaction(SIGTERM, &sa, &previous_sigterm_);
+  signals_installed_ = true;
+}
+
+void reactor::restore_signal_handlers() noexcept {
+  if (!signals_installed_) return;
+  ::sigaction(SIGINT, &previous_sigint_, nullptr);
+  ::sigaction(SIGTERM, &previous_sigterm_, nullptr);
+  signal_target.store(nullptr);
+  signals_installed_ = false;
+}
+
 reactor::~reactor() {
+  restore_signal_handlers();
   // Twisted disconnects everything at shutdown: each protocol hears connection_lost.
   while (!connections_.empty())
     connections_.front()->close(std::make_error_code(std::errc::operation_canceled));

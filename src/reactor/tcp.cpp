@@ -268,6 +268,7 @@ void listening_port::stop_listening() noexcept {
     sock_.close();
   } catch (const socket_error&) {  // NOLINT(bugprone-empty-catch)
   }
+  if (!unlink_path_.empty()) ::unlink(unlink_path_.c_str());
   factory_->stop_factory();
 }
 
@@ -359,6 +360,11 @@ void reactor::finish_closing() noexcept {
   connectors_done_.clear();
 }
 
+listening_port& reactor::start_listening(socket s, std::shared_ptr<factory> f) {
+  ports_.push_back(std::make_unique<listening_port>(*this, std::move(s), std::move(f)));
+  return *ports_.back();
+}
+
 listening_port& reactor::listen_tcp(int port, std::shared_ptr<factory> f,
                                     const std::string& interface, int backlog) {
   if (!f) throw value_error("listen_tcp: no factory");
@@ -367,20 +373,27 @@ listening_port& reactor::listen_tcp(int port, std::shared_ptr<factory> f,
   s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
   s.bind(endpoint(interface, port));
   s.listen(backlog);
-  ports_.push_back(std::make_unique<listening_port>(*this, std::move(s), std::move(f)));
-  return *ports_.back();
+  return start_listening(std::move(s), std::move(f));
 }
 
-void reactor::connect_tcp(const std::string& host, int port, std::shared_ptr<client_factory> f,
-                          seconds_f timeout) {
-  if (!f) throw value_error("connect_tcp: no factory");
-  const bool v6 = host.find(':') != std::string::npos;
-  socket s(v6 ? AF_INET6 : AF_INET, SOCK_STREAM);
+listening_port& reactor::listen_unix(const std::string& path, std::shared_ptr<factory> f,
+                                     int backlog) {
+  if (!f) throw value_error("listen_unix: no factory");
+  socket s(AF_UNIX, SOCK_STREAM);
+  s.bind(path);
+  s.listen(backlog);
+  listening_port& port = start_listening(std::move(s), std::move(f));
+  if (!path.empty() && path.front() != '\0') port.remove_on_stop(path);
+  return port;
+}
+
+void reactor::start_connect(socket s, const endpoint& to, std::shared_ptr<client_factory> f,
+                            seconds_f timeout) {
   s.setblocking(false);
   std::error_code ec;
-  s.connect(endpoint(host, port), ec);
+  s.connect(to, ec);
   const int fd = s.fileno();
-  connectors_.push_back(std::make_unique<tcp_connector>(*this, std::move(s), f));
+  connectors_.push_back(std::make_unique<tcp_connector>(*this, std::move(s), std::move(f)));
   tcp_connector& c = *connectors_.back();
   c.self_ = std::prev(connectors_.end());
   if (ec && ec != errc::would_block) {
@@ -390,6 +403,20 @@ void reactor::connect_tcp(const std::string& host, int port, std::shared_ptr<cli
   }
   watch(fd, EPOLLOUT, c);
   c.timeout_ = call_later(timeout, [&c] { c.fail(std::make_error_code(std::errc::timed_out)); });
+}
+
+void reactor::connect_tcp(const std::string& host, int port, std::shared_ptr<client_factory> f,
+                          seconds_f timeout) {
+  if (!f) throw value_error("connect_tcp: no factory");
+  const bool v6 = host.find(':') != std::string::npos;
+  start_connect(socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM), endpoint(host, port), std::move(f),
+                timeout);
+}
+
+void reactor::connect_unix(const std::string& path, std::shared_ptr<client_factory> f,
+                           seconds_f timeout) {
+  if (!f) throw value_error("connect_unix: no factory");
+  start_connect(socket(AF_UNIX, SOCK_STREAM), endpoint(path), std::move(f), timeout);
 }
 
 }  // namespace netkit

@@ -17,6 +17,8 @@
 // Only call_from_thread() and stop() may be called from other threads.
 #pragma once
 
+#include <signal.h>
+
 #include <atomic>
 #include <cstdint>
 #include <exception>
@@ -88,6 +90,16 @@ class reactor {
   // failure the factory's client_connection_failed(). Twisted's connectTCP.
   void connect_tcp(const std::string& host, int port, std::shared_ptr<client_factory> f,
                    seconds_f timeout = seconds_f(30));
+  // The same over a Unix stream socket (Twisted's listenUNIX / connectUNIX). The port removes
+  // its socket file when it stops listening.
+  listening_port& listen_unix(const std::string& path, std::shared_ptr<factory> f,
+                              int backlog = 511);
+  void connect_unix(const std::string& path, std::shared_ptr<client_factory> f,
+                    seconds_f timeout = seconds_f(30));
+  // Makes SIGINT and SIGTERM stop this reactor cleanly (Twisted installs such handlers in
+  // run()); the previous handlers come back when the reactor is destroyed. One reactor per
+  // process at a time.
+  void install_signal_handlers();
   // Open connections (accepted and connected) on this reactor.
   std::size_t connection_count() const noexcept { return connections_.size(); }
 
@@ -138,6 +150,10 @@ class reactor {
   void retire(tcp_connection& c) noexcept;
   // Delivers connection_lost() to the connections closed so far and frees them.
   void finish_closing() noexcept;
+  listening_port& start_listening(socket s, std::shared_ptr<factory> f);
+  void start_connect(socket s, const endpoint& to, std::shared_ptr<client_factory> f,
+                     seconds_f timeout);
+  void restore_signal_handlers() noexcept;
 
   // Timers: a binary min-heap of slot indexes, each slot knowing its heap position so that
   // cancel and reset are O(log n) without searching.
@@ -199,6 +215,9 @@ class reactor {
   std::list<std::unique_ptr<listening_port>> ports_;
   std::list<std::unique_ptr<tcp_connector>> connectors_;
   std::list<std::unique_ptr<tcp_connector>> connectors_done_;
+  bool signals_installed_ = false;
+  struct sigaction previous_sigint_ {};
+  struct sigaction previous_sigterm_ {};
 };
 
 }  // namespace netkit

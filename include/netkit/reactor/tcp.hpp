@@ -17,6 +17,7 @@
 #include <list>
 #include <memory>
 #include <span>
+#include <string>
 #include <system_error>
 
 #include "netkit/reactor/factory.hpp"
@@ -104,6 +105,8 @@ class listening_port final : public io_handler {
   bool listening() const noexcept { return sock_.is_open(); }
   // Connections refused because the process ran out of descriptors (EMFILE/ENFILE).
   std::size_t refused() const noexcept { return refused_; }
+  // A Unix socket file to remove when the port stops listening (listen_unix).
+  void remove_on_stop(std::string path) { unlink_path_ = std::move(path); }
 
   void on_events(std::uint32_t events) override;
 
@@ -117,6 +120,7 @@ class listening_port final : public io_handler {
   std::shared_ptr<factory> factory_;
   int spare_fd_ = -1;
   std::size_t refused_ = 0;
+  std::string unlink_path_;
 };
 
 // An outgoing connection attempt (reactor::connect_tcp): becomes a tcp_connection, or tells

@@ -1,9 +1,12 @@
-// Tests for netkit/reactor/tcp.hpp and protocol.hpp: TCP connections on the reactor against
-// real loopback sockets (clients in threads with blocking netkit sockets and timeouts). Every
-// loop run is bounded by a guard timer.
+// Tests for netkit/reactor/tcp.hpp and protocol.hpp: TCP and Unix connections on the reactor
+// against real loopback sockets (clients in threads with blocking netkit sockets and timeouts).
+// Every loop run is bounded by a guard timer.
 #include "netkit/reactor/tcp.hpp"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <string>
 #include <thread>
@@ -343,6 +346,76 @@ TEST(ReactorTcp, DestroyingTheReactorLosesEveryConnection) {
   }
   EXPECT_EQ(log, (std::vector<std::string>{"made", "lost"}));
   EXPECT_EQ(reason, std::errc::operation_canceled);
+}
+
+}  // namespace
+
+namespace {
+
+// Unix stream sockets use the same connection transport (listen_unix / connect_unix).
+TEST(ReactorUnix, ListenAndConnectOverAUnixSocketAndRemoveTheFile) {
+  char dir_template[] = "/tmp/netkit-reactor-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string path = std::string(dir_template) + "/echo.sock";
+  std::vector<std::string> log;
+  std::error_code reason;
+  {
+    reactor loop;
+    guard g(loop, 10s);
+    auto& port = loop.listen_unix(path, factory_with<recorder>([&](recorder& r) {
+                                    r.log = &log;
+                                    r.reason = &reason;
+                                    r.loop = &loop;
+                                    r.stop_on_lost = false;
+                                  }));
+    auto f = std::make_shared<test_client_factory>();
+    f->loop = &loop;
+    loop.connect_unix(path, f);
+    loop.run();
+    EXPECT_FALSE(g.fired);
+    EXPECT_EQ(f->got, "ping");
+    EXPECT_EQ(::access(path.c_str(), F_OK), 0);
+    port.stop_listening();
+    EXPECT_NE(::access(path.c_str(), F_OK), 0);  // the port removed its socket file
+  }
+  EXPECT_EQ(log.front(), "made");
+  ::rmdir(dir_template);
+}
+
+TEST(ReactorSignals, SigtermStopsTheLoopCleanly) {
+  reactor loop;
+  guard g(loop, 10s);
+  loop.install_signal_handlers();
+  loop.call_soon([] { ::raise(SIGTERM); });  // delivered to this thread, inside the loop
+  loop.run();
+  EXPECT_FALSE(g.fired);
+}
+
+TEST(ReactorSignals, SigintFromAnotherThreadStopsTheLoop) {
+  reactor loop;
+  guard g(loop, 10s);
+  loop.install_signal_handlers();
+  const pthread_t loop_thread = ::pthread_self();
+  std::thread sender;
+  loop.call_soon(
+      [&] { sender = std::thread([loop_thread] { ::pthread_kill(loop_thread, SIGINT); }); });
+  loop.run();
+  sender.join();
+  EXPECT_FALSE(g.fired);
+}
+
+TEST(ReactorSignals, OnlyOneReactorAtATimeAndHandlersComeBack) {
+  struct sigaction before {};
+  ::sigaction(SIGTERM, nullptr, &before);
+  {
+    reactor a;
+    reactor b;
+    a.install_signal_handlers();
+    EXPECT_THROW(b.install_signal_handlers(), netkit::value_error);
+  }
+  struct sigaction after {};
+  ::sigaction(SIGTERM, nullptr, &after);
+  EXPECT_EQ(after.sa_handler, before.sa_handler);
 }
 
 }  // namespace
