@@ -36,8 +36,7 @@ tcp_connection::~tcp_connection() = default;
 void tcp_connection::start() {
   sock_.setblocking(false);
   if (sock_.family() != AF_UNIX) sock_.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
-  interest_ = connection_events;
-  loop_.watch(sock_.fileno(), interest_, *this);
+  loop_.watch(sock_.fileno(), connection_events, *this);  // once: edge-triggered, never changed
   proto_->make_connection(*this, factory_.get());
 }
 

@@ -122,6 +122,18 @@ def free_port(kind=socket.SOCK_STREAM, host='127.0.0.1'):
         return s.getsockname()[1]
 
 
+def wait_until(condition, timeout=READY_TIMEOUT, interval=0.01):
+    """Polls condition() (a /proc read, a file's contents) until it holds or `timeout` passes;
+    for states that nothing announces. Returns whether it held."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if condition():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+
+
 def wait_for_port(host, port, timeout=READY_TIMEOUT):
     """Polls a TCP connect to (host, port) until it succeeds or `timeout` passes. Note that the
     probe connection is itself seen by the server (and appears in an echo server's transcript).

@@ -48,6 +48,17 @@ def seed_echo(output):
     return data
 
 
+def unreaped_children(pid, timeout=None):
+    """The exited children of pid still waiting to be reaped, once they are gone or (bounded)
+    `timeout` (default STOP_TIMEOUT) has passed: nothing announces a reap, so poll /proc."""
+    deadline = time.monotonic() + (STOP_TIMEOUT if timeout is None else timeout)
+    while True:
+        zombies = [child for child in children_of(pid) if not alive(child)]
+        if not zombies or time.monotonic() > deadline:
+            return zombies
+        time.sleep(0.05)
+
+
 def children_of(pid):
     """Pids whose parent is pid, from /proc/*/stat (/proc/PID/task/*/children may be absent)."""
     kids = []
@@ -399,13 +410,7 @@ class EchoServer(EchoChecks, unittest.TestCase):
                 self.assertEqual(r.returncode, 0, r.stderr)
             # Each child exits when its client closes, and the server reaps it on SIGCHLD:
             # wait (bounded) for the zombies to go.
-            deadline = time.monotonic() + STOP_TIMEOUT
-            while True:
-                zombies = [pid for pid in children_of(server.pid) if not alive(pid)]
-                if not zombies or time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
-            self.assertEqual(zombies, [], 'exited children not reaped')
+            self.assertEqual(unreaped_children(server.pid), [], 'exited children not reaped')
             self.assertEqual(server.stop(), 0)
 
     def test_thread_pool(self):

@@ -163,13 +163,7 @@ class Models(base.EchoChecks, unittest.TestCase):
                 self.assertEqual(r.returncode, 0, r.stderr)
             # Each child exits when its client closes; forking_mixin reaps it at the next
             # service_actions (every poll_interval, 0.5 s): wait, bounded, for the zombies.
-            deadline = time.monotonic() + base.STOP_TIMEOUT
-            while True:
-                zombies = [p for p in base.children_of(server.pid) if not base.alive(p)]
-                if not zombies or time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
-            self.assertEqual(zombies, [], 'exited children not reaped')
+            self.assertEqual(base.unreaped_children(server.pid), [], 'exited children not reaped')
             self.assertEqual(server.stop(), 0)
 
     def test_forking_udp_one_child_per_datagram_none_left(self):

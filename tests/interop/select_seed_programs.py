@@ -35,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _common  # noqa: E402
@@ -90,15 +89,8 @@ def run_client(cmd, stdin, cwd=None):
                               (e.stderr or b'').decode('utf-8', 'replace') + '\n[killed]')
 
 
-def wait_until(predicate, timeout=WAIT):
-    """Polls predicate() (a file's contents, say) until it holds or `timeout` passes."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if predicate():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.01)
+def wait_until(condition, timeout=WAIT):
+    return _common.wait_until(condition, timeout)
 
 
 def read_file(path):

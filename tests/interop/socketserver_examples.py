@@ -116,14 +116,7 @@ def group_members(pgid):
 
 
 def wait_until(condition, timeout=WAIT):
-    """Polls condition() (a /proc read) until it holds or `timeout` passes."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if condition():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.02)
+    return _common.wait_until(condition, timeout)
 
 
 def wait_for_text(server, fragment, count, timeout=WAIT):

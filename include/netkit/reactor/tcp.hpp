@@ -86,7 +86,6 @@ class tcp_connection final : public transport, public io_handler {
   bool eof_pending_ = false;     // write_eof() waiting for the queue to drain
   bool write_closed_ = false;
   bool read_closed_ = false;
-  std::uint32_t interest_ = 0;
   std::error_code lost_reason_;
   client_factory* client_ = nullptr;  // set for connect_tcp's connections
   std::list<std::unique_ptr<tcp_connection>>::iterator self_;
