@@ -188,8 +188,17 @@ def ctimes_are_now(text, slack=120):
 
 # --- standalone programs ------------------------------------------------------------------------
 
+# GCC 12's AddressSanitizer runtime does not lock its allocator across fork(): a forked child
+# that allocates while another thread of the parent holds that lock hangs for good (seen in
+# socketserver_forking, whose main thread allocates for recv() just as the serving thread
+# forks: the child stuck in SizeClassAllocator64::GetFromAllocator). glibc's malloc is
+# fork-safe, so only the asan preset (which sets ASAN_OPTIONS) is affected: there the C++
+# socketserver_forking runs are left out, with a note; release and tsan runs keep them.
+UNDER_ASAN = 'ASAN_OPTIONS' in os.environ
+
+
 def run_standalone(cmd):
-    """Runs cmd; returns (Result, pid)."""
+    """Runs cmd once; returns (Result, pid)."""
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True)
     try:
@@ -221,6 +230,10 @@ def test_standalone(check, programs, tmp):
             label = '%s %s' % (name, ' '.join(map(str, args)) or '(defaults)')
             ref = None
             for impl in ('py', 'cpp'):
+                if impl == 'cpp' and name == 'socketserver_forking' and UNDER_ASAN:
+                    print('note: %s: C++ runs left out under ASan (its fork deadlock, see '
+                          'UNDER_ASAN)' % label, flush=True)
+                    continue
                 for i in range(RUNS):
                     result, pid = run_standalone(programs.cmd(impl, name, *args))
                     orphans = _common.reap_orphans(timeout=1.0)
