@@ -573,12 +573,16 @@ class Runner(c.Programs):
                             expected_multiclient_transcript(),
                             'rc=%r\n%s' % (fast.returncode, fast.stderr))
             # Before the stalled client goes on, the server has logged every echo it sent the
-            # multiclient (it prints each 'sending' line before the send).
+            # multiclient (it prints each 'sending' line before the send). The lines are in the
+            # pipe by now but our reader thread may not have taken them yet: wait for them.
+            def fast_echoes(err):
+                return [line for line in err if line.startswith(' sending') and
+                        slow_addr not in line]
+            all_echoed = server.wait(lambda o, e: len(fast_echoes(e)) >= 2 * len(MESSAGES))
             during = server.snapshot()[1]
-            fast_echoes = [line for line in during if line.startswith(' sending') and
-                           slow_addr not in line]
             self.check.true(label + ': the server echoed the multiclient meanwhile',
-                            len(fast_echoes) == 2 * len(MESSAGES), '\n'.join(during))
+                            all_echoed and len(fast_echoes(during)) == 2 * len(MESSAGES),
+                            '\n'.join(during))
             # The stalled connection is still open and mid-message: it finishes now.
             self.check.true(label + ': the server is still running', server.running())
             slow.sendall(tail)
