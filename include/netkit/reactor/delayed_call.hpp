@@ -1,5 +1,5 @@
-// netkit/reactor/delayed_call.hpp — the handle of a call scheduled with reactor::call_later,
-// Twisted's IDelayedCall (public).
+// netkit/reactor/delayed_call.hpp — the handle of a call scheduled with call_later on a reactor
+// or any other reactor_time (a testing::clock), Twisted's IDelayedCall (public).
 //
 //   auto t = loop.call_later(250ms, [] { std::puts("later"); });
 //   t.reset(1s);          // from now
@@ -20,7 +20,7 @@
 
 namespace netkit {
 
-class reactor;
+class reactor_time;
 
 class already_called : public value_error {
  public:
@@ -47,18 +47,18 @@ class delayed_call {
   void reset(seconds_f delay);
   // Runs `by` later than it would have.
   void delay(seconds_f by);
-  // When it will run, in reactor::seconds() time.
+  // When it will run, in its reactor_time's seconds().
   double get_time() const;
   // Lets the call run even after this handle is gone; the handle becomes empty.
   void release() noexcept;
 
  private:
-  friend class reactor;
-  delayed_call(reactor* owner, std::uint32_t slot, std::uint32_t generation) noexcept
-      : reactor_(owner), slot_(slot), generation_(generation) {}
+  friend class reactor_time;
+  delayed_call(reactor_time* owner, std::uint32_t slot, std::uint32_t generation) noexcept
+      : owner_(owner), slot_(slot), generation_(generation) {}
   void require_active(const char* call) const;
 
-  reactor* reactor_ = nullptr;
+  reactor_time* owner_ = nullptr;
   std::uint32_t slot_ = 0;
   std::uint32_t generation_ = 0;
   // A call can only be cancelled through its one handle, so an inactive call this handle did

@@ -32,6 +32,7 @@
 
 #include "netkit/inplace_function.hpp"
 #include "netkit/reactor/delayed_call.hpp"
+#include "netkit/reactor/reactor_time.hpp"
 #include "netkit/select/epoll.hpp"
 #include "netkit/socket/deadline.hpp"
 
@@ -53,10 +54,8 @@ class io_handler {
   ~io_handler() = default;
 };
 
-class reactor {
+class reactor final : public reactor_time {
  public:
-  using callback = inplace_function<void(), 64>;
-
   reactor();
   reactor(const reactor&) = delete;
   reactor& operator=(const reactor&) = delete;
@@ -68,8 +67,7 @@ class reactor {
   void stop() noexcept;
   bool running() const noexcept { return running_; }
 
-  // Schedules fn `delay` from now; the handle cancels it on destruction (see delayed_call).
-  [[nodiscard]] delayed_call call_later(seconds_f delay, callback fn);
+  // call_later(delay, fn) and seconds() come from reactor_time.
   // Runs fn on the next iteration, after the due timers, in the order given.
   void call_soon(callback fn);
   // Like call_soon, from any thread: wakes the loop through an eventfd.
@@ -110,26 +108,13 @@ class reactor {
   // One read buffer for every connection of this loop: data_received views it.
   std::span<char> read_buffer() noexcept { return read_buffer_; }
 
-  // Seconds on the loop's monotonic clock, cached once per iteration (Twisted's seconds()).
-  double seconds() const noexcept;
+  // The monotonic clock (steady_clock): seconds() counts from an arbitrary epoch.
+  clock::time_point now() const noexcept override { return clock::now(); }
 
   // Called with a callback's exception current; prints it to stderr. Replace to log elsewhere.
   std::function<void(std::exception_ptr)> handle_error;
 
-  std::size_t pending_timers() const noexcept { return heap_.size(); }
-
  private:
-  friend class delayed_call;
-  using clock = deadline::clock;
-
-  struct timer_slot {
-    callback fn;
-    clock::time_point when;
-    std::uint64_t sequence = 0;    // ties broken in scheduling order
-    std::uint32_t generation = 0;  // bumped when the call runs or is cancelled
-    std::uint32_t heap_index = 0;
-    bool active = false;
-  };
   struct io_watch final : io_handler {
     void on_events(std::uint32_t events) override;
     callback reader;
@@ -155,21 +140,7 @@ class reactor {
                      seconds_f timeout);
   void restore_signal_handlers() noexcept;
 
-  // Timers: a binary min-heap of slot indexes, each slot knowing its heap position so that
-  // cancel and reset are O(log n) without searching.
-  bool timer_active(std::uint32_t slot, std::uint32_t generation) const noexcept;
-  void timer_cancel(std::uint32_t slot) noexcept;
-  void timer_reschedule(std::uint32_t slot, clock::time_point when) noexcept;
-  double timer_time(std::uint32_t slot) const noexcept;
-  bool heap_less(std::uint32_t a, std::uint32_t b) const noexcept;
-  void heap_swap(std::size_t i, std::size_t j) noexcept;
-  void sift_up(std::size_t i) noexcept;
-  void sift_down(std::size_t i) noexcept;
-  void heap_remove(std::size_t i) noexcept;
-  void free_slot(std::uint32_t slot) noexcept;
-
   void run_once();
-  void run_due_timers();
   void run_soon_queue();
   void take_cross_thread_calls();
   int wait_ms() const noexcept;
@@ -192,12 +163,7 @@ class reactor {
   int wakeup_fd_ = -1;
   std::atomic<bool> stop_requested_{false};
   bool running_ = false;
-  clock::time_point now_;
-
-  std::vector<timer_slot> slots_;
-  std::vector<std::uint32_t> free_slots_;
-  std::vector<std::uint32_t> heap_;
-  std::uint64_t next_sequence_ = 0;
+  clock::time_point now_;  // when the current iteration woke
 
   std::vector<callback> soon_;
   std::vector<callback> running_soon_;  // swapped with soon_: reused, no allocation per turn
