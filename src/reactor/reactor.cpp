@@ -66,11 +66,13 @@ void reactor::restore_signal_handlers() noexcept {
 
 reactor::~reactor() {
   restore_signal_handlers();
-  // Twisted disconnects everything at shutdown: each protocol hears connection_lost.
+  shutting_down_ = true;
+  // Twisted disconnects everything at shutdown: each protocol hears connection_lost, and
+  // factories hear of their connections' end (they can no longer reconnect).
   while (!connections_.empty())
     connections_.front()->close(std::make_error_code(std::errc::operation_canceled));
-  while (!connectors_.empty())
-    connectors_.front()->fail(std::make_error_code(std::errc::operation_canceled));
+  finish_closing();
+  while (!connectors_.empty()) connectors_.front()->stop_connecting();
   finish_closing();
   ports_.clear();
   if (wakeup_fd_ >= 0) ::close(wakeup_fd_);

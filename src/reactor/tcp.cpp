@@ -243,7 +243,7 @@ void tcp_connection::close(std::error_code reason) noexcept {
 
 void tcp_connection::deliver_connection_lost() noexcept {
   loop_.guarded([&] { proto_->lose(lost_reason_); });
-  if (client_ != nullptr) loop_.guarded([&] { client_->client_connection_lost(lost_reason_); });
+  if (connector_ != nullptr) connector_->connection_lost(lost_reason_);
 }
 
 // --- listening_port ----------------------------------------------------------------------------
@@ -303,39 +303,123 @@ void listening_port::on_events(std::uint32_t /*events*/) {
 
 // --- tcp_connector -----------------------------------------------------------------------------
 
-tcp_connector::tcp_connector(reactor& loop, socket sock, std::shared_ptr<client_factory> f)
-    : loop_(loop), sock_(std::move(sock)), factory_(std::move(f)) {}
+tcp_connector::tcp_connector(reactor& loop, int family, endpoint to,
+                             std::shared_ptr<client_factory> f, seconds_f timeout)
+    : loop_(loop), family_(family), to_(std::move(to)), factory_(std::move(f)), timeout_(timeout) {
+  if (to_.which() == endpoint::kind::resolved) destination_ = to_.resolved();
+}
 
-tcp_connector::~tcp_connector() = default;
+tcp_connector::~tcp_connector() {
+  if (sock_.is_open()) loop_.unwatch(sock_.fileno());
+}
+
+void tcp_connector::connect() {
+  if (state_ != state::idle)
+    throw value_error("connector.connect: already connecting or connected");
+  if (loop_.shutting_down_) {
+    release_if_idle();
+    return;
+  }
+  retry_ = delayed_call();
+  state_ = state::connecting;
+  loop_.guarded([&] { factory_->started_connecting(*this); });
+  if (state_ != state::connecting) return;  // the hook called stop_connecting()
+  std::error_code ec;
+  try {
+    sock_ = socket(family_, SOCK_STREAM);
+    sock_.setblocking(false);
+  } catch (const socket_error& e) {
+    ec = e.code();
+  }
+  if (!ec) destination_ = to_.resolve(family_, ec);
+  if (!ec) sock_.connect(destination_, ec);
+  if (ec && ec != errc::would_block) {
+    // Reported on the next turn, as an asynchronous failure would be; the timer belongs to
+    // this connector, so it cannot outlive it.
+    attempt_timeout_ = loop_.call_later(seconds_f(0), [this, ec] { fail(ec); });
+    return;
+  }
+  loop_.watch(sock_.fileno(), EPOLLOUT, *this);
+  attempt_timeout_ =
+      loop_.call_later(timeout_, [this] { fail(std::make_error_code(std::errc::timed_out)); });
+}
+
+void tcp_connector::connect_after(seconds_f delay) {
+  if (state_ != state::idle)
+    throw value_error("connector.connect_after: already connecting or connected");
+  if (loop_.shutting_down_) return;  // the reactor is going: nothing will run
+  retry_ = loop_.call_later(delay, [this] { connect(); });
+}
+
+void tcp_connector::stop_connecting() {
+  retry_ = delayed_call();
+  if (state_ == state::connecting)
+    fail(std::make_error_code(std::errc::operation_canceled));
+  else
+    release_if_idle();
+}
+
+void tcp_connector::disconnect() {
+  if (state_ == state::connected && connection_ != nullptr)
+    connection_->lose_connection();
+  else
+    stop_connecting();
+}
+
+void tcp_connector::end_attempt() noexcept {
+  attempt_timeout_ = delayed_call();
+  if (sock_.is_open()) loop_.unwatch(sock_.fileno());
+}
 
 void tcp_connector::on_events(std::uint32_t /*events*/) {
-  if (done_) return;
+  if (state_ != state::connecting) return;
   const int err = sock_.getsockopt(SOL_SOCKET, SO_ERROR);
   if (err != 0) {
     fail(errno_code(err));
     return;
   }
-  done_ = true;
-  timeout_ = delayed_call();
-  loop_.unwatch(sock_.fileno());
-  loop_.connectors_done_.splice(loop_.connectors_done_.end(), loop_.connectors_, self_);
+  end_attempt();
   std::unique_ptr<protocol> proto;
-  loop_.guarded([&] { proto = factory_->build_protocol(sock_.getpeername()); });
-  if (!proto) return;
+  socket_address peer;
+  loop_.guarded([&] {
+    peer = sock_.getpeername();
+    proto = factory_->build_protocol(peer);
+  });
+  if (!proto) {  // refused by the factory (or the peer already gone): the socket closes
+    fail(std::make_error_code(std::errc::connection_aborted));
+    return;
+  }
+  state_ = state::connected;
   auto c = std::make_unique<tcp_connection>(loop_, std::move(sock_), std::move(proto), factory_);
-  c->client_ = factory_.get();
-  tcp_connection& ref = *c;
+  c->connector_ = this;
+  connection_ = c.get();
   loop_.adopt(std::move(c));
-  ref.start();
+  connection_->start();
 }
 
 void tcp_connector::fail(std::error_code reason) noexcept {
-  if (done_) return;
-  done_ = true;
-  timeout_ = delayed_call();
-  loop_.unwatch(sock_.fileno());
+  if (state_ != state::connecting) return;
+  end_attempt();
+  try {
+    sock_.close();
+  } catch (const socket_error&) {  // NOLINT(bugprone-empty-catch): the descriptor is gone anyway
+  }
+  state_ = state::idle;
+  loop_.guarded([&] { factory_->client_connection_failed(*this, reason); });
+  release_if_idle();
+}
+
+void tcp_connector::connection_lost(std::error_code reason) noexcept {
+  connection_ = nullptr;
+  state_ = state::idle;
+  loop_.guarded([&] { factory_->client_connection_lost(*this, reason); });
+  release_if_idle();
+}
+
+void tcp_connector::release_if_idle() noexcept {
+  if (released_ || state_ != state::idle || retry_.active()) return;
+  released_ = true;
   loop_.connectors_done_.splice(loop_.connectors_done_.end(), loop_.connectors_, self_);
-  loop_.guarded([&] { factory_->client_connection_failed(reason); });
 }
 
 // --- reactor: TCP ------------------------------------------------------------------------------
@@ -386,36 +470,27 @@ listening_port& reactor::listen_unix(const std::string& path, std::shared_ptr<fa
   return port;
 }
 
-void reactor::start_connect(socket s, const endpoint& to, std::shared_ptr<client_factory> f,
-                            seconds_f timeout) {
-  s.setblocking(false);
-  std::error_code ec;
-  s.connect(to, ec);
-  const int fd = s.fileno();
-  connectors_.push_back(std::make_unique<tcp_connector>(*this, std::move(s), std::move(f)));
+connector& reactor::start_connect(int family, endpoint to, std::shared_ptr<client_factory> f,
+                                  seconds_f timeout) {
+  connectors_.push_back(
+      std::make_unique<tcp_connector>(*this, family, std::move(to), std::move(f), timeout));
   tcp_connector& c = *connectors_.back();
   c.self_ = std::prev(connectors_.end());
-  if (ec && ec != errc::would_block) {
-    // Report on the next turn, as an asynchronous failure would be.
-    call_soon([&c, ec] { c.fail(ec); });
-    return;
-  }
-  watch(fd, EPOLLOUT, c);
-  c.timeout_ = call_later(timeout, [&c] { c.fail(std::make_error_code(std::errc::timed_out)); });
+  c.connect();
+  return c;
 }
 
-void reactor::connect_tcp(const std::string& host, int port, std::shared_ptr<client_factory> f,
-                          seconds_f timeout) {
+connector& reactor::connect_tcp(const std::string& host, int port,
+                                std::shared_ptr<client_factory> f, seconds_f timeout) {
   if (!f) throw value_error("connect_tcp: no factory");
   const bool v6 = host.find(':') != std::string::npos;
-  start_connect(socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM), endpoint(host, port), std::move(f),
-                timeout);
+  return start_connect(v6 ? AF_INET6 : AF_INET, endpoint(host, port), std::move(f), timeout);
 }
 
-void reactor::connect_unix(const std::string& path, std::shared_ptr<client_factory> f,
-                           seconds_f timeout) {
+connector& reactor::connect_unix(const std::string& path, std::shared_ptr<client_factory> f,
+                                 seconds_f timeout) {
   if (!f) throw value_error("connect_unix: no factory");
-  start_connect(socket(AF_UNIX, SOCK_STREAM), endpoint(path), std::move(f), timeout);
+  return start_connect(AF_UNIX, endpoint(path), std::move(f), timeout);
 }
 
 }  // namespace netkit

@@ -14,6 +14,7 @@
 #include <memory>
 #include <system_error>
 
+#include "netkit/reactor/connector.hpp"
 #include "netkit/reactor/protocol.hpp"
 #include "netkit/socket/socket_address.hpp"
 
@@ -48,11 +49,13 @@ std::shared_ptr<factory> factory::of() {
   return std::make_shared<simple>();
 }
 
-// Twisted's ClientFactory: learns why a connection attempt failed or a connection ended.
+// Twisted's ClientFactory: learns when an attempt starts, why it failed, or why a connection it
+// made ended; each hook gets the connector, which can try again.
 class client_factory : public factory {
  public:
-  virtual void client_connection_failed(std::error_code /*reason*/) {}
-  virtual void client_connection_lost(std::error_code /*reason*/) {}
+  virtual void started_connecting(connector& /*c*/) {}
+  virtual void client_connection_failed(connector& /*c*/, std::error_code /*reason*/) {}
+  virtual void client_connection_lost(connector& /*c*/, std::error_code /*reason*/) {}
 };
 
 }  // namespace netkit

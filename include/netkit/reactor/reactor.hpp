@@ -40,6 +40,7 @@ namespace netkit {
 
 class factory;
 class client_factory;
+class connector;
 class listening_port;
 class tcp_connection;
 class tcp_connector;
@@ -85,15 +86,16 @@ class reactor final : public reactor_time {
   listening_port& listen_tcp(int port, std::shared_ptr<factory> f,
                              const std::string& interface = "", int backlog = 511);
   // Connects to (host, port); on success the factory's protocol gets connection_made(), on
-  // failure the factory's client_connection_failed(). Twisted's connectTCP.
-  void connect_tcp(const std::string& host, int port, std::shared_ptr<client_factory> f,
-                   seconds_f timeout = seconds_f(30));
+  // failure the factory's client_connection_failed(). Twisted's connectTCP. The connector can
+  // disconnect or try again (see connector.hpp).
+  connector& connect_tcp(const std::string& host, int port, std::shared_ptr<client_factory> f,
+                         seconds_f timeout = seconds_f(30));
   // The same over a Unix stream socket (Twisted's listenUNIX / connectUNIX). The port removes
   // its socket file when it stops listening.
   listening_port& listen_unix(const std::string& path, std::shared_ptr<factory> f,
                               int backlog = 511);
-  void connect_unix(const std::string& path, std::shared_ptr<client_factory> f,
-                    seconds_f timeout = seconds_f(30));
+  connector& connect_unix(const std::string& path, std::shared_ptr<client_factory> f,
+                          seconds_f timeout = seconds_f(30));
   // Makes SIGINT and SIGTERM stop this reactor cleanly (Twisted installs such handlers in
   // run()); the previous handlers come back when the reactor is destroyed. One reactor per
   // process at a time.
@@ -136,8 +138,8 @@ class reactor final : public reactor_time {
   // Delivers connection_lost() to the connections closed so far and frees them.
   void finish_closing() noexcept;
   listening_port& start_listening(socket s, std::shared_ptr<factory> f);
-  void start_connect(socket s, const endpoint& to, std::shared_ptr<client_factory> f,
-                     seconds_f timeout);
+  connector& start_connect(int family, endpoint to, std::shared_ptr<client_factory> f,
+                           seconds_f timeout);
   void restore_signal_handlers() noexcept;
 
   void run_once();
@@ -182,6 +184,7 @@ class reactor final : public reactor_time {
   std::list<std::unique_ptr<tcp_connector>> connectors_;
   std::list<std::unique_ptr<tcp_connector>> connectors_done_;
   bool signals_installed_ = false;
+  bool shutting_down_ = false;  // the destructor runs: connectors no longer connect
   struct sigaction previous_sigint_ {};
   struct sigaction previous_sigterm_ {};
 };

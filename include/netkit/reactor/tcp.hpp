@@ -20,10 +20,12 @@
 #include <string>
 #include <system_error>
 
+#include "netkit/reactor/connector.hpp"
 #include "netkit/reactor/factory.hpp"
 #include "netkit/reactor/protocol.hpp"
 #include "netkit/reactor/reactor.hpp"
 #include "netkit/reactor/transport.hpp"
+#include "netkit/socket/endpoint.hpp"
 #include "netkit/socket/socket.hpp"
 
 namespace netkit {
@@ -87,7 +89,7 @@ class tcp_connection final : public transport, public io_handler {
   bool write_closed_ = false;
   bool read_closed_ = false;
   std::error_code lost_reason_;
-  client_factory* client_ = nullptr;  // set for connect_tcp's connections
+  tcp_connector* connector_ = nullptr;  // set for connect_tcp's connections
   std::list<std::unique_ptr<tcp_connection>>::iterator self_;
 };
 
@@ -122,26 +124,51 @@ class listening_port final : public io_handler {
   std::string unlink_path_;
 };
 
-// An outgoing connection attempt (reactor::connect_tcp): becomes a tcp_connection, or tells
-// the factory why not.
-class tcp_connector final : public io_handler {
+// An outgoing connection (reactor::connect_tcp / connect_unix, Twisted's Connector): each
+// connect() is an attempt with a socket of its own; the attempt becomes a tcp_connection or
+// tells the factory why not.
+class tcp_connector final : public connector, public io_handler {
  public:
-  tcp_connector(reactor& loop, socket sock, std::shared_ptr<client_factory> f);
+  tcp_connector(reactor& loop, int family, endpoint to, std::shared_ptr<client_factory> f,
+                seconds_f timeout);
   tcp_connector(const tcp_connector&) = delete;
   tcp_connector& operator=(const tcp_connector&) = delete;
   ~tcp_connector();
 
+  // connector
+  void connect() override;
+  void connect_after(seconds_f delay) override;
+  void stop_connecting() override;
+  void disconnect() override;
+  socket_address get_destination() const override { return destination_; }
+
   void on_events(std::uint32_t events) override;
+  // Ends the attempt under way: the factory hears client_connection_failed(reason).
   void fail(std::error_code reason) noexcept;
-  bool done() const noexcept { return done_; }
 
  private:
   friend class reactor;
+  friend class tcp_connection;
+  enum class state { idle, connecting, connected };
+
+  // Called by the connection it made once that connection's protocol has heard connection_lost.
+  void connection_lost(std::error_code reason) noexcept;
+  // Nothing under way and nothing pending: the reactor may free this connector.
+  void release_if_idle() noexcept;
+  void end_attempt() noexcept;
+
   reactor& loop_;
-  socket sock_;
+  int family_;
+  endpoint to_;
+  socket_address destination_;
   std::shared_ptr<client_factory> factory_;
-  delayed_call timeout_;
-  bool done_ = false;
+  seconds_f timeout_;
+  socket sock_;  // the attempt under way
+  delayed_call attempt_timeout_;
+  delayed_call retry_;
+  tcp_connection* connection_ = nullptr;
+  state state_ = state::idle;
+  bool released_ = false;
   std::list<std::unique_ptr<tcp_connector>>::iterator self_;
 };
 

@@ -279,11 +279,11 @@ struct test_client_factory : netkit::client_factory {
     p->got = &got;
     return p;
   }
-  void client_connection_failed(std::error_code r) override {
+  void client_connection_failed(netkit::connector&, std::error_code r) override {
     failed = r;
     loop->stop();
   }
-  void client_connection_lost(std::error_code) override {
+  void client_connection_lost(netkit::connector&, std::error_code) override {
     lost = true;
     loop->stop();
   }
