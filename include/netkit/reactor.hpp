@@ -10,9 +10,14 @@
 //   loop.run();
 #pragma once
 
+#include "netkit/reactor/connector.hpp"
 #include "netkit/reactor/delayed_call.hpp"
 #include "netkit/reactor/factory.hpp"
+#include "netkit/reactor/port.hpp"
 #include "netkit/reactor/protocol.hpp"
 #include "netkit/reactor/reactor.hpp"
+#include "netkit/reactor/reactor_time.hpp"
+#include "netkit/reactor/reconnecting_client_factory.hpp"
 #include "netkit/reactor/tcp.hpp"
 #include "netkit/reactor/transport.hpp"
+#include "netkit/reactor/udp.hpp"

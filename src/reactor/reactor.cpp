@@ -1,6 +1,7 @@
 #include "netkit/reactor/reactor.hpp"
 
 #include "netkit/reactor/tcp.hpp"
+#include "netkit/reactor/udp.hpp"
 
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -75,6 +76,7 @@ reactor::~reactor() {
   while (!connectors_.empty()) connectors_.front()->stop_connecting();
   finish_closing();
   ports_.clear();
+  udp_ports_.clear();
   if (wakeup_fd_ >= 0) ::close(wakeup_fd_);
 }
 

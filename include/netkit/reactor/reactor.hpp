@@ -44,6 +44,8 @@ class connector;
 class listening_port;
 class tcp_connection;
 class tcp_connector;
+class udp_port;
+class datagram_protocol;
 
 // What the reactor calls when a descriptor it watches for a transport is ready. Transports
 // implement it; a user of add_reader/add_writer never sees it.
@@ -96,6 +98,10 @@ class reactor final : public reactor_time {
                               int backlog = 511);
   connector& connect_unix(const std::string& path, std::shared_ptr<client_factory> f,
                           seconds_f timeout = seconds_f(30));
+  // Receives and sends datagrams on (interface, port) with one protocol for every peer
+  // (Twisted's listenUDP). See udp.hpp.
+  udp_port& listen_udp(int port, std::shared_ptr<datagram_protocol> proto,
+                       const std::string& interface = "", std::size_t max_packet_size = 65535);
   // Makes SIGINT and SIGTERM stop this reactor cleanly (Twisted installs such handlers in
   // run()); the previous handlers come back when the reactor is destroyed. One reactor per
   // process at a time.
@@ -131,6 +137,7 @@ class reactor final : public reactor_time {
   friend class tcp_connection;
   friend class tcp_connector;
   friend class listening_port;
+  friend class udp_port;
   // Connections are owned here; a closed one moves to closing_ and is destroyed at the end of
   // the iteration, so an event already fetched for it never finds freed memory.
   void adopt(std::unique_ptr<tcp_connection> c);
@@ -181,6 +188,7 @@ class reactor final : public reactor_time {
   std::list<std::unique_ptr<tcp_connection>> connections_;
   std::list<std::unique_ptr<tcp_connection>> closing_;
   std::list<std::unique_ptr<listening_port>> ports_;
+  std::list<std::unique_ptr<udp_port>> udp_ports_;
   std::list<std::unique_ptr<tcp_connector>> connectors_;
   std::list<std::unique_ptr<tcp_connector>> connectors_done_;
   bool signals_installed_ = false;

@@ -22,6 +22,7 @@
 
 #include "netkit/reactor/connector.hpp"
 #include "netkit/reactor/factory.hpp"
+#include "netkit/reactor/port.hpp"
 #include "netkit/reactor/protocol.hpp"
 #include "netkit/reactor/reactor.hpp"
 #include "netkit/reactor/transport.hpp"
@@ -93,17 +94,17 @@ class tcp_connection final : public transport, public io_handler {
   std::list<std::unique_ptr<tcp_connection>>::iterator self_;
 };
 
-class listening_port final : public io_handler {
+class listening_port final : public port, public io_handler {
  public:
   listening_port(reactor& loop, socket sock, std::shared_ptr<factory> f);
   listening_port(const listening_port&) = delete;
   listening_port& operator=(const listening_port&) = delete;
   ~listening_port();
 
-  socket_address get_host() const { return sock_.getsockname(); }
-  // Stops accepting; the connections already accepted go on. Idempotent.
-  void stop_listening() noexcept;
-  bool listening() const noexcept { return sock_.is_open(); }
+  // port
+  socket_address get_host() const override { return sock_.getsockname(); }
+  void stop_listening() noexcept override;
+  bool listening() const noexcept override { return sock_.is_open(); }
   // Connections refused because the process ran out of descriptors (EMFILE/ENFILE).
   std::size_t refused() const noexcept { return refused_; }
   // A Unix socket file to remove when the port stops listening (listen_unix).
