@@ -1,5 +1,7 @@
 #include "netkit/reactor/tcp.hpp"
 
+#include "netkit/reactor/reactor.hpp"
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -448,13 +450,13 @@ listening_port& reactor::start_listening(socket s, std::shared_ptr<factory> f) {
   return *ports_.back();
 }
 
-listening_port& reactor::listen_tcp(int port, std::shared_ptr<factory> f,
+listening_port& reactor::listen_tcp(int port_number, std::shared_ptr<factory> f,
                                     const std::string& interface, int backlog) {
   if (!f) throw value_error("listen_tcp: no factory");
   const bool v6 = interface.find(':') != std::string::npos;
   socket s(v6 ? AF_INET6 : AF_INET, SOCK_STREAM);
   s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
-  s.bind(endpoint(interface, port));
+  s.bind(endpoint(interface, port_number));
   s.listen(backlog);
   return start_listening(std::move(s), std::move(f));
 }
@@ -480,11 +482,11 @@ connector& reactor::start_connect(int family, endpoint to, std::shared_ptr<clien
   return c;
 }
 
-connector& reactor::connect_tcp(const std::string& host, int port,
+connector& reactor::connect_tcp(const std::string& host, int port_number,
                                 std::shared_ptr<client_factory> f, seconds_f timeout) {
   if (!f) throw value_error("connect_tcp: no factory");
   const bool v6 = host.find(':') != std::string::npos;
-  return start_connect(v6 ? AF_INET6 : AF_INET, endpoint(host, port), std::move(f), timeout);
+  return start_connect(v6 ? AF_INET6 : AF_INET, endpoint(host, port_number), std::move(f), timeout);
 }
 
 connector& reactor::connect_unix(const std::string& path, std::shared_ptr<client_factory> f,

@@ -1,5 +1,7 @@
 #include "netkit/reactor/udp.hpp"
 
+#include "netkit/reactor/reactor.hpp"
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -111,12 +113,12 @@ void udp_port::leave_group(std::string_view group, std::string_view interface) {
 
 // --- reactor: UDP ------------------------------------------------------------------------------
 
-udp_port& reactor::listen_udp(int port, std::shared_ptr<datagram_protocol> proto,
+udp_port& reactor::listen_udp(int port_number, std::shared_ptr<datagram_protocol> proto,
                               const std::string& interface, std::size_t max_packet_size) {
   if (!proto) throw value_error("listen_udp: no protocol");
   const bool v6 = interface.find(':') != std::string::npos;
   socket s(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM);
-  s.bind(endpoint(interface, port));
+  s.bind(endpoint(interface, port_number));
   udp_ports_.push_back(
       std::make_unique<udp_port>(*this, std::move(s), std::move(proto), max_packet_size));
   udp_port& p = *udp_ports_.back();

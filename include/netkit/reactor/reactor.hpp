@@ -32,7 +32,11 @@
 
 #include "netkit/inplace_function.hpp"
 #include "netkit/reactor/delayed_call.hpp"
+#include "netkit/reactor/io_handler.hpp"
+#include "netkit/reactor/reactor_interfaces.hpp"
 #include "netkit/reactor/reactor_time.hpp"
+#include "netkit/reactor/tcp.hpp"
+#include "netkit/reactor/udp.hpp"
 #include "netkit/select/epoll.hpp"
 #include "netkit/socket/deadline.hpp"
 
@@ -47,17 +51,10 @@ class tcp_connector;
 class udp_port;
 class datagram_protocol;
 
-// What the reactor calls when a descriptor it watches for a transport is ready. Transports
-// implement it; a user of add_reader/add_writer never sees it.
-class io_handler {
- public:
-  virtual void on_events(std::uint32_t events) = 0;
-
- protected:
-  ~io_handler() = default;
-};
-
-class reactor final : public reactor_time {
+class reactor final : public reactor_time,
+                      public reactor_tcp,
+                      public reactor_unix,
+                      public reactor_udp {
  public:
   reactor();
   reactor(const reactor&) = delete;
@@ -85,23 +82,25 @@ class reactor final : public reactor_time {
   // Accepts TCP connections on (interface, port) — '' is every interface, port 0 a free one —
   // and gives each a protocol from `f`. The port belongs to the reactor; stop it with
   // stop_listening(). Twisted's listenTCP.
-  listening_port& listen_tcp(int port, std::shared_ptr<factory> f,
-                             const std::string& interface = "", int backlog = 511);
+  listening_port& listen_tcp(int port_number, std::shared_ptr<factory> f,
+                             const std::string& interface = "", int backlog = 511) override;
   // Connects to (host, port); on success the factory's protocol gets connection_made(), on
   // failure the factory's client_connection_failed(). Twisted's connectTCP. The connector can
   // disconnect or try again (see connector.hpp).
-  connector& connect_tcp(const std::string& host, int port, std::shared_ptr<client_factory> f,
-                         seconds_f timeout = seconds_f(30));
+  connector& connect_tcp(const std::string& host, int port_number,
+                         std::shared_ptr<client_factory> f,
+                         seconds_f timeout = seconds_f(30)) override;
   // The same over a Unix stream socket (Twisted's listenUNIX / connectUNIX). The port removes
   // its socket file when it stops listening.
   listening_port& listen_unix(const std::string& path, std::shared_ptr<factory> f,
-                              int backlog = 511);
+                              int backlog = 511) override;
   connector& connect_unix(const std::string& path, std::shared_ptr<client_factory> f,
-                          seconds_f timeout = seconds_f(30));
+                          seconds_f timeout = seconds_f(30)) override;
   // Receives and sends datagrams on (interface, port) with one protocol for every peer
   // (Twisted's listenUDP). See udp.hpp.
-  udp_port& listen_udp(int port, std::shared_ptr<datagram_protocol> proto,
-                       const std::string& interface = "", std::size_t max_packet_size = 65535);
+  udp_port& listen_udp(int port_number, std::shared_ptr<datagram_protocol> proto,
+                       const std::string& interface = "",
+                       std::size_t max_packet_size = 65535) override;
   // Makes SIGINT and SIGTERM stop this reactor cleanly (Twisted installs such handlers in
   // run()); the previous handlers come back when the reactor is destroyed. One reactor per
   // process at a time.

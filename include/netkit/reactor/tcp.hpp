@@ -21,15 +21,19 @@
 #include <system_error>
 
 #include "netkit/reactor/connector.hpp"
+#include "netkit/reactor/delayed_call.hpp"
 #include "netkit/reactor/factory.hpp"
+#include "netkit/reactor/io_handler.hpp"
 #include "netkit/reactor/port.hpp"
 #include "netkit/reactor/protocol.hpp"
-#include "netkit/reactor/reactor.hpp"
 #include "netkit/reactor/transport.hpp"
 #include "netkit/socket/endpoint.hpp"
 #include "netkit/socket/socket.hpp"
 
 namespace netkit {
+
+class reactor;
+class tcp_connector;
 
 class tcp_connection final : public transport, public io_handler {
  public:

@@ -25,12 +25,15 @@
 #include <string_view>
 
 #include "netkit/bytes.hpp"
+#include "netkit/reactor/delayed_call.hpp"
+#include "netkit/reactor/io_handler.hpp"
 #include "netkit/reactor/port.hpp"
-#include "netkit/reactor/reactor.hpp"
 #include "netkit/socket/socket.hpp"
 #include "netkit/socket/socket_address.hpp"
 
 namespace netkit {
+
+class reactor;
 
 // What a datagram protocol sends through (Twisted's IUDPTransport).
 class datagram_transport {
