@@ -16,6 +16,8 @@
 #include "netkit/reactor/port.hpp"
 #include "netkit/reactor/protocol.hpp"
 #include "netkit/reactor/reactor.hpp"
+#include "netkit/reactor/reactor_interfaces.hpp"
+#include "netkit/reactor/reactor_pool.hpp"
 #include "netkit/reactor/reactor_time.hpp"
 #include "netkit/reactor/reconnecting_client_factory.hpp"
 #include "netkit/reactor/tcp.hpp"

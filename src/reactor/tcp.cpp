@@ -294,12 +294,11 @@ void listening_port::on_events(std::uint32_t /*events*/) {
       if (ec == std::errc::connection_aborted || ec == std::errc::interrupted) continue;
       throw_error(ec, "accept", sock_.getsockname().to_string());
     }
-    std::unique_ptr<protocol> proto = factory_->build_protocol(peer);
-    if (!proto) continue;  // refused by the factory: the socket closes here
-    auto c = std::make_unique<tcp_connection>(loop_, std::move(conn), std::move(proto), factory_);
-    tcp_connection& ref = *c;
-    loop_.adopt(std::move(c));
-    ref.start();
+    if (handoff_) {
+      handoff_(conn);
+      continue;
+    }
+    loop_.start_connection(std::move(conn), peer, factory_);
   }
 }
 
@@ -443,6 +442,28 @@ void reactor::finish_closing() noexcept {
     c->deliver_connection_lost();
   }
   connectors_done_.clear();
+}
+
+bool reactor::start_connection(socket s, const socket_address& peer,
+                               const std::shared_ptr<factory>& f) {
+  std::unique_ptr<protocol> proto = f->build_protocol(peer);
+  if (!proto) return false;  // refused by the factory: the socket closes here
+  auto c = std::make_unique<tcp_connection>(*this, std::move(s), std::move(proto), f);
+  tcp_connection& ref = *c;
+  adopt(std::move(c));
+  ref.start();
+  return true;
+}
+
+bool reactor::adopt_connection(socket connected, std::shared_ptr<factory> f) {
+  if (!f) throw value_error("adopt_connection: no factory");
+  const socket_address peer = connected.getpeername();
+  return start_connection(std::move(connected), peer, f);
+}
+
+listening_port& reactor::adopt_port(socket listening, std::shared_ptr<factory> f) {
+  if (!f) throw value_error("adopt_port: no factory");
+  return start_listening(std::move(listening), std::move(f));
 }
 
 listening_port& reactor::start_listening(socket s, std::shared_ptr<factory> f) {

@@ -96,6 +96,12 @@ class reactor final : public reactor_time,
                               int backlog = 511) override;
   connector& connect_unix(const std::string& path, std::shared_ptr<client_factory> f,
                           seconds_f timeout = seconds_f(30)) override;
+  // Listens with a socket already bound and listening (Twisted's adoptStreamPort): for options
+  // listen_tcp does not set, such as SO_REUSEPORT (reactor_pool uses it).
+  listening_port& adopt_port(socket listening, std::shared_ptr<factory> f);
+  // Runs a protocol from f on a connected stream socket, e.g. one accepted elsewhere (Twisted's
+  // adoptStreamConnection). Returns false if the factory refused it (the socket is closed).
+  bool adopt_connection(socket connected, std::shared_ptr<factory> f);
   // Receives and sends datagrams on (interface, port) with one protocol for every peer
   // (Twisted's listenUDP). See udp.hpp.
   udp_port& listen_udp(int port_number, std::shared_ptr<datagram_protocol> proto,
@@ -144,6 +150,7 @@ class reactor final : public reactor_time,
   // Delivers connection_lost() to the connections closed so far and frees them.
   void finish_closing() noexcept;
   listening_port& start_listening(socket s, std::shared_ptr<factory> f);
+  bool start_connection(socket s, const socket_address& peer, const std::shared_ptr<factory>& f);
   connector& start_connect(int family, endpoint to, std::shared_ptr<client_factory> f,
                            seconds_f timeout);
   void restore_signal_handlers() noexcept;

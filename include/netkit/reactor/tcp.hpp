@@ -20,6 +20,7 @@
 #include <string>
 #include <system_error>
 
+#include "netkit/inplace_function.hpp"
 #include "netkit/reactor/connector.hpp"
 #include "netkit/reactor/delayed_call.hpp"
 #include "netkit/reactor/factory.hpp"
@@ -113,6 +114,10 @@ class listening_port final : public port, public io_handler {
   std::size_t refused() const noexcept { return refused_; }
   // A Unix socket file to remove when the port stops listening (listen_unix).
   void remove_on_stop(std::string path) { unlink_path_ = std::move(path); }
+  // Gives each accepted socket to `to` instead of making a connection here (reactor_pool hands
+  // connections to other loops this way).
+  using handoff = inplace_function<void(socket&), 32>;
+  void hand_off_to(handoff to) { handoff_ = std::move(to); }
 
   void on_events(std::uint32_t events) override;
 
@@ -127,6 +132,7 @@ class listening_port final : public port, public io_handler {
   int spare_fd_ = -1;
   std::size_t refused_ = 0;
   std::string unlink_path_;
+  handoff handoff_;
 };
 
 // An outgoing connection (reactor::connect_tcp / connect_unix, Twisted's Connector): each
