@@ -39,7 +39,8 @@ case "$cmd" in
     ;;
   test)
     preset=${2:-release}
-    ensure_packages
+    # Twisted (for /usr/bin/python3): the seeds' Twisted programs are the reactor twins' peers.
+    ensure_packages python3-twisted
     configure_and_build "$preset"
     ctest --preset "$preset" -j "$(nproc)"
     ;;
