@@ -214,9 +214,10 @@ void tcp_connection::resume_producing() {
   if (!paused_reading_) return;
   paused_reading_ = false;
   // Edge-triggered: data that arrived while paused raised no new edge, so look now (on the
-  // next turn, not inside the caller's callback).
-  loop_.call_soon([this, fd = sock_.fileno()] {
-    if (state_ != state::closed && sock_.fileno() == fd) read_ready(true);
+  // next turn, not inside the caller's callback). The timer belongs to the connection, so it is
+  // cancelled if the connection is freed first.
+  resume_read_ = loop_.call_later(seconds_f(0), [this] {
+    if (state_ != state::closed) read_ready(true);
   });
 }
 

@@ -95,6 +95,7 @@ class tcp_connection final : public transport, public io_handler {
   bool write_closed_ = false;
   bool read_closed_ = false;
   std::error_code lost_reason_;
+  delayed_call resume_read_;            // the read resume_producing() defers to the next turn
   tcp_connector* connector_ = nullptr;  // set for connect_tcp's connections
   std::list<std::unique_ptr<tcp_connection>>::iterator self_;
 };

@@ -203,6 +203,32 @@ TEST(ReactorTcp, AbortResetsThePeerAndReportsAborted) {
   EXPECT_TRUE(reset);
 }
 
+// Regression: resume_producing() used to queue a call_soon holding the connection's address;
+// a connection closed in the same turn was freed before that call ran (ASan: use after free).
+struct resume_then_abort : netkit::protocol {
+  netkit::reactor* loop = nullptr;
+  void connection_made() override {
+    transport().pause_producing();
+    transport().resume_producing();
+    transport().abort_connection();
+  }
+  void connection_lost(std::error_code) override {
+    // Two more turns: the deferred read check, if any, comes due after the free.
+    loop->call_soon([l = loop] { l->call_soon([l] { l->stop(); }); });
+  }
+};
+
+TEST(ReactorTcp, ResumeThenCloseInOneTurnDoesNotTouchTheFreedConnection) {
+  reactor loop;
+  guard g(loop, 10s);
+  auto& port = loop.listen_tcp(
+      0, factory_with<resume_then_abort>([&](resume_then_abort& r) { r.loop = &loop; }),
+      "127.0.0.1");
+  auto c = netkit::create_connection({"127.0.0.1", port_of(port)}, 5.0);
+  loop.run();
+  EXPECT_FALSE(g.fired);
+}
+
 TEST(ReactorTcp, PeerResetIsReportedAsAnError) {
   reactor loop;
   guard g(loop, 10s);
