@@ -32,5 +32,6 @@ command add_echo_client(CLI::App& app);
 command add_url(CLI::App& app);
 command add_ip(CLI::App& app);
 command add_struct(CLI::App& app);
+command add_bench(CLI::App& app);
 
 }  // namespace netkit::app

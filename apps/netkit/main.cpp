@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
       netkit::app::add_url(app),
       netkit::app::add_ip(app),
       netkit::app::add_struct(app),
+      netkit::app::add_bench(app),
   };
   // clang-format on
 
