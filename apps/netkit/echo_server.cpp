@@ -2,7 +2,8 @@
 // stream socket (socketserver models: also a Unix datagram socket), in one of several
 // concurrency models, stopped cleanly by SIGINT/SIGTERM.
 //
-// Models available so far (SPEC.md's reactor comes with a later layer):
+// Models:
+//   reactor   the default: netkit's reactor, Twisted's way (reactor_echo.cpp)
 //   blocking  one client at a time, in the main thread
 //   thread    a thread per connection (--threads N: a fixed pool of N accepting threads);
 //             UDP: N receiving threads (default 1)
@@ -45,6 +46,7 @@
 #include "echo_loop.hpp"
 #include "netkit/socket.hpp"
 #include "netkit/socketserver.hpp"
+#include "reactor_echo.hpp"
 #include "signals.hpp"
 
 namespace netkit::app {
@@ -53,7 +55,8 @@ namespace {
 constexpr int default_port = 10000;  // the seeds' echo port
 constexpr std::size_t buffer_size = 65536;
 
-constexpr std::array available_models = {"blocking",
+constexpr std::array available_models = {"reactor",
+                                         "blocking",
                                          "thread",
                                          "fork",
                                          "select",
@@ -62,9 +65,8 @@ constexpr std::array available_models = {"blocking",
                                          "selectors",
                                          "socketserver-threading",
                                          "socketserver-forking"};
-constexpr std::array later_models = {"reactor"};
 constexpr const char* available_list =
-    "blocking, thread, fork, select, poll, epoll, selectors, socketserver-threading, "
+    "reactor, blocking, thread, fork, select, poll, epoll, selectors, socketserver-threading, "
     "socketserver-forking";
 
 struct server_options {
@@ -73,7 +75,7 @@ struct server_options {
   std::string unix_path;
   std::string bind = "127.0.0.1";
   int port = default_port;
-  std::string model = "thread";
+  std::string model = "reactor";
   int threads = 0;
 };
 
@@ -522,12 +524,16 @@ struct unlink_on_exit {
   }
 };
 
-netkit::socket open_unix(const std::string& path) {
-  // A socket file left by an earlier run would make bind fail with EADDRINUSE; anything that
-  // is not a socket is left alone (and bind reports it).
+// A socket file left by an earlier run would make bind fail with EADDRINUSE; anything that is
+// not a socket is left alone (and bind reports it).
+void remove_stale_socket(const std::string& path) {
   struct stat st {};
   if (path.front() != '\0' && ::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode))
     ::unlink(path.c_str());
+}
+
+netkit::socket open_unix(const std::string& path) {
+  remove_stale_socket(path);
   netkit::socket s(AF_UNIX, SOCK_STREAM);
   s.bind(path);
   s.listen(SOMAXCONN);
@@ -552,10 +558,6 @@ void check_model(const std::string& model) {
     return std::find(list.begin(), list.end(), model) != list.end();
   };
   if (is(available_models)) return;
-  if (is(later_models))
-    throw usage_error(
-        "model " + model +
-        " is not available yet (it comes with a later layer); available: " + available_list);
   throw usage_error("unknown model " + model + "; available: " + available_list);
 }
 
@@ -572,8 +574,17 @@ bool is_socketserver_model(const std::string& model) { return model.starts_with(
 
 int run_server(const server_options& o, bool threads_given) {
   check_model(o.model);
-  if (threads_given && o.model != "thread" && o.model != "socketserver-threading")
-    throw usage_error("--threads applies to --model thread and socketserver-threading only");
+  reactor_echo_options ro;
+  ro.unix_path = o.unix_path;
+  ro.bind = o.bind;
+  ro.port = o.port;
+  ro.udp = o.udp;
+  ro.threads = threads_given ? o.threads : 0;
+  if (o.model == "reactor") check_reactor_options(ro);
+  if (threads_given && o.model != "thread" && o.model != "socketserver-threading" &&
+      o.model != "reactor")
+    throw usage_error(
+        "--threads applies to --model reactor, thread and socketserver-threading only");
   if (o.udp && !o.unix_path.empty() && !is_socketserver_model(o.model))
     throw usage_error(
         "--udp --unix PATH (a Unix datagram socket) applies to the socketserver "
@@ -583,6 +594,11 @@ int run_server(const server_options& o, bool threads_given) {
   // Installed before the socket exists so that no signal between the first line and the
   // first poll() is lost.
   stop_signal stop;
+  if (o.model == "reactor") {
+    if (!o.unix_path.empty()) remove_stale_socket(o.unix_path);
+    serve_reactor(ro, stop);
+    return 0;
+  }
   if (o.model == "socketserver-forking") {
     serve_socketserver<netkit::forking_mixin>(o, stop);
     return 0;
@@ -637,13 +653,14 @@ command add_echo_server(CLI::App& app) {
       "Forms:\n  netkit echo-server [--tcp|--udp|--unix PATH] [--bind H] [--port P] [--model M] "
       "[--threads N]\n\n"
       "Prints 'listening on HOST:PORT' (or 'listening on PATH') first, then echoes every byte\n"
-      "back until SIGINT or SIGTERM, and exits 0. Models: blocking (one client at a time),\n"
+      "back until SIGINT or SIGTERM, and exits 0. Models: reactor (the default: netkit's\n"
+      "reactor, one thread, an echo protocol; TCP and Unix for now), blocking (one client at a\n"
+      "time),\n"
       "thread (a thread per connection), fork (a process per connection; UDP: per datagram),\n"
       "select, poll, epoll, selectors (one thread, one readiness loop on that API),\n"
       "socketserver-threading (netkit's threading_*_server; --threads N: pool_mixin, N workers)\n"
       "and socketserver-forking (forking_*_server). --udp --unix PATH is a Unix datagram\n"
-      "socket, for the socketserver models. The reactor model comes with a later layer;\n"
-      "until it exists the default model is thread.");
+      "socket, for the socketserver models.");
   auto* unix_opt =
       add_transport_options(sub, o->tcp, o->udp, o->unix_path,
                             "UDP; with --unix, a Unix datagram socket (socketserver models)");
@@ -658,9 +675,8 @@ command add_echo_server(CLI::App& app) {
   bind->excludes(unix_opt);
   port->excludes(unix_opt);
   sub->add_option("--model", o->model,
-                  "blocking, thread, fork, select, poll, epoll, selectors, "
-                  "socketserver-threading or socketserver-forking (SPEC's default, reactor, "
-                  "comes later)")
+                  "reactor, blocking, thread, fork, select, poll, epoll, selectors, "
+                  "socketserver-threading or socketserver-forking")
       ->type_name("M")
       ->capture_default_str();
   auto* threads = sub->add_option("--threads", o->threads,

@@ -7,11 +7,13 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -19,8 +21,11 @@
 #include <system_error>
 #include <thread>
 #include <type_traits>
+#include <vector>
 
 #include "command.hpp"
+#include "netkit/reactor.hpp"
+#include "netkit/reactor/basic/line_receiver.hpp"
 #include "netkit/select.hpp"
 #include "netkit/socket.hpp"
 #include "netkit/socketserver.hpp"
@@ -313,6 +318,186 @@ void socketserver_threading() {
   expect_equal(std::to_string(server.active_threads()), "0");
 }
 
+// Twisted's way: one reactor, protocols made by factories, no thread of our own except the one
+// that shows call_from_thread. Each step runs the loop until the step stops it, bounded by
+// step_timeout.
+namespace reactor_tour {
+
+// Runs the loop until a step calls stop(); throws if step_timeout passes first.
+void run_step(netkit::reactor& loop, const std::string& what) {
+  bool timed_out = false;
+  auto guard = loop.call_later(seconds_f(step_timeout), [&loop, &timed_out] {
+    timed_out = true;
+    loop.stop();
+  });
+  loop.run();
+  if (timed_out) throw std::runtime_error(what + ": no result within the step timeout");
+}
+
+std::string reason_text(std::error_code reason) {
+  return reason ? python_message(reason) : std::string("clean close");
+}
+
+// What the steps share: the loop, and how many connections have ended so far.
+struct step_state {
+  netkit::reactor& loop;
+  int lost = 0;
+  int lost_wanted = 2;  // both ends of the one connection
+  void one_lost() {
+    if (++lost == lost_wanted) loop.stop();
+  }
+};
+
+struct echo_server final : netkit::protocol {
+  step_state* state = nullptr;
+  void data_received(bytes_view data) override {
+    out() << "  server data_received " << repr(data) << ", writes it back\n";
+    transport().write(data);
+  }
+  void connection_lost(std::error_code) override { state->one_lost(); }
+};
+
+struct echo_client final : netkit::protocol {
+  step_state* state = nullptr;
+  bytes* received = nullptr;
+  void connection_made() override {
+    out() << "  client connection_made, peer " << repr(transport().get_peer()) << '\n';
+    transport().write(message);
+    out() << "  client sent     " << repr(message) << '\n';
+  }
+  void data_received(bytes_view data) override {
+    *received += data;
+    if (received->size() < message.size()) return;
+    out() << "  client received " << repr(*received) << '\n';
+    transport().lose_connection();
+  }
+  void connection_lost(std::error_code reason) override {
+    out() << "  client connection_lost: " << reason_text(reason) << '\n';
+    state->one_lost();
+  }
+};
+
+// A line protocol: the server answers each line with it in capitals.
+struct shout_server final : netkit::line_receiver {
+  step_state* state = nullptr;
+  void line_received(std::string_view line) override {
+    std::string upper(line);
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out() << "  server line_received(" << repr_str(line) << ") -> send_line(" << repr_str(upper)
+          << ")\n";
+    send_line(upper);
+  }
+  void connection_lost(std::error_code) override { state->one_lost(); }
+};
+
+struct shout_client final : netkit::line_receiver {
+  step_state* state = nullptr;
+  std::vector<std::string>* lines = nullptr;
+  void connection_made() override {
+    const bytes_view both = "hello\r\nreactor\r\n";
+    transport().write(both);
+    out() << "  client sent " << repr(both) << " in one write\n";
+  }
+  void line_received(std::string_view line) override {
+    out() << "  client line_received(" << repr_str(line) << ")\n";
+    lines->emplace_back(line);
+    if (lines->size() == 2) transport().lose_connection();
+  }
+  void connection_lost(std::error_code) override { state->one_lost(); }
+};
+
+// A factory that makes P and hands it the step's state (and whatever `setup` adds).
+template <class P, class Base = netkit::factory>
+std::shared_ptr<Base> factory_for(
+    step_state& state, std::function<void(P&)> setup = [](P&) {}) {
+  struct f final : Base {
+    f(step_state& s, std::function<void(P&)> fn) : state(s), setup(std::move(fn)) {}
+    std::unique_ptr<netkit::protocol> build_protocol(const socket_address&) override {
+      auto p = std::make_unique<P>();
+      p->state = &state;
+      setup(*p);
+      return p;
+    }
+    step_state& state;
+    std::function<void(P&)> setup;
+  };
+  return std::make_shared<f>(state, std::move(setup));
+}
+
+void echo_step(netkit::reactor& loop) {
+  step_state state{loop};
+  auto& port = loop.listen_tcp(0, factory_for<echo_server>(state), "127.0.0.1");
+  out() << "  listen_tcp(0, echo factory) on " << repr(port.get_host()) << '\n';
+  bytes received;
+  loop.connect_tcp("127.0.0.1", port.get_host().port(),
+                   factory_for<echo_client, netkit::client_factory>(
+                       state, [&received](echo_client& c) { c.received = &received; }),
+                   seconds_f(step_timeout));
+  run_step(loop, "echo");
+  port.stop_listening();
+  expect_equal(received, message);
+}
+
+void timer_step(netkit::reactor& loop) {
+  const double delay = 0.05;
+  const double scheduled = loop.seconds();
+  double elapsed = -1;
+  auto t = loop.call_later(seconds_f(delay), [&loop, &elapsed, scheduled] {
+    elapsed = loop.seconds() - scheduled;
+    loop.stop();
+  });
+  run_step(loop, "call_later");
+  out() << "  call_later(" << delay << ", fn): fn ran " << (elapsed >= delay ? "after" : "BEFORE")
+        << " " << delay << " s\n";
+  if (elapsed < delay) throw std::runtime_error("the timer fired early");
+}
+
+void thread_step(netkit::reactor& loop) {
+  const auto loop_thread = std::this_thread::get_id();
+  bool on_loop_thread = false;
+  std::thread worker([&loop, &on_loop_thread, loop_thread] {
+    loop.call_from_thread([&loop, &on_loop_thread, loop_thread] {
+      on_loop_thread = std::this_thread::get_id() == loop_thread;
+      loop.stop();
+    });
+  });
+  try {
+    run_step(loop, "call_from_thread");
+  } catch (...) {
+    worker.join();
+    throw;
+  }
+  worker.join();
+  out() << "  call_from_thread(fn) from a worker thread: fn ran on the "
+        << (on_loop_thread ? "reactor's thread" : "WRONG thread") << '\n';
+  if (!on_loop_thread) throw std::runtime_error("call_from_thread ran off the reactor's thread");
+}
+
+void line_step(netkit::reactor& loop) {
+  step_state state{loop};
+  auto& port = loop.listen_tcp(0, factory_for<shout_server>(state), "127.0.0.1");
+  out() << "  listen_tcp(0, line_receiver factory) on " << repr(port.get_host()) << '\n';
+  std::vector<std::string> lines;
+  loop.connect_tcp("127.0.0.1", port.get_host().port(),
+                   factory_for<shout_client, netkit::client_factory>(
+                       state, [&lines](shout_client& c) { c.lines = &lines; }),
+                   seconds_f(step_timeout));
+  run_step(loop, "line_receiver");
+  port.stop_listening();
+  if (lines != std::vector<std::string>{"HELLO", "REACTOR"})
+    throw std::runtime_error("line_receiver: unexpected replies");
+}
+
+}  // namespace reactor_tour
+
+void reactor_section() {
+  netkit::reactor loop;
+  reactor_tour::echo_step(loop);
+  reactor_tour::timer_step(loop);
+  reactor_tour::thread_step(loop);
+  reactor_tour::line_step(loop);
+}
+
 struct section {
   std::string_view title;
   void (*run)();
@@ -327,6 +512,7 @@ constexpr std::array sections = {
     section{"name resolution", names},
     section{"selectors echo", selectors_echo},
     section{"socketserver threading", socketserver_threading},
+    section{"reactor", reactor_section},
 };
 
 int run_tour() {
@@ -354,7 +540,7 @@ command add_tour(CLI::App& app) {
       app.add_subcommand("tour", "Run every layer end to end on loopback, print a transcript");
   sub->footer(
       "Sections: TCP echo, UDP echo, Unix stream echo, socketpair, name resolution, selectors "
-      "echo, socketserver threading.");
+      "echo, socketserver threading, reactor.");
   return {sub, run_tour};
 }
 

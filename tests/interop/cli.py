@@ -171,14 +171,8 @@ class Help(unittest.TestCase):
                 self.assertEqual(r.stdout, '')
                 self.assertNotEqual(r.stderr, '')
 
-    def test_later_models_are_rejected_clearly(self):
-        # (select, poll, epoll and selectors are tested in cli_select.py, the socketserver
-        # models in cli_socketserver.py.)
-        for model in ('reactor',):
-            with self.subTest(model=model):
-                r = run('echo-server', '--port', '0', '--model', model)
-                self.assertEqual(r.returncode, 2, r.stderr)
-                self.assertIn(f'model {model} is not available yet', r.stderr)
+    # (select, poll, epoll and selectors are tested in cli_select.py, the socketserver models in
+    # cli_socketserver.py, the reactor, the default model, in cli_reactor.py.)
 
 
 def tour_section(test, title):
