@@ -45,6 +45,10 @@ void tcp_connection::start() {
 void tcp_connection::on_events(std::uint32_t events) {
   if (state_ == state::closed) return;
   if (events & EPOLLERR) {
+    // Data that arrived before a reset is still readable, and Twisted delivers it: read it
+    // first (to the end: the read then meets the error and closes with it).
+    if (events & EPOLLIN) read_ready(true);
+    if (state_ == state::closed) return;
     const int err = sock_.getsockopt(SOL_SOCKET, SO_ERROR);
     close(errno_code(err != 0 ? err : ECONNRESET));
     return;
