@@ -61,17 +61,18 @@ class datagram_echo final : public netkit::datagram_protocol {
   }
 };
 
-// Once a second, and when the server stops: one stderr line if the port shed connections (out
-// of descriptors) since the last look. A timer rather than a hook: the port only counts them.
+// Once a second, and when the server stops: one stderr line if the ports shed connections (out
+// of descriptors) since the last look. A timer rather than a hook: the ports only count them.
 class refusal_report {
  public:
-  refusal_report(netkit::reactor& loop, netkit::listening_port& port)
-      : loop_(loop), port_(port), reported_(port.refused()) {
+  using counter = std::function<std::size_t()>;
+  refusal_report(netkit::reactor& loop, counter refused)
+      : loop_(loop), refused_(std::move(refused)), reported_(refused_()) {
     arm();
   }
 
   void report() {
-    const std::size_t refused = port_.refused();
+    const std::size_t refused = refused_();
     if (refused == reported_) return;
     log("accept: out of descriptors (" +
         python_message(std::make_error_code(std::errc::too_many_files_open)) +
@@ -88,7 +89,7 @@ class refusal_report {
   }
 
   netkit::reactor& loop_;
-  netkit::listening_port& port_;
+  counter refused_;
   std::size_t reported_;
   netkit::delayed_call timer_;
 };
@@ -131,8 +132,11 @@ void serve_pool(const reactor_echo_options& o, const stop_signal& stop) {
                 .to_string();
   }
   pool.loop(0).add_reader(stop.fd(), [&pool] { pool.stop(); });
+  // On loop 0's thread; refused() may be read from there (the counts are atomic).
+  refusal_report report(pool.loop(0), [&pool] { return pool.refused(); });
   std::cout << "listening on " << where << '\n' << std::flush;
   pool.run();
+  report.report();
 }
 
 }  // namespace
@@ -176,7 +180,7 @@ void serve_reactor(const reactor_echo_options& o, const stop_signal& stop) {
     port = &loop.listen_tcp(o.port, echo_factory, resolve(o, SOCK_STREAM).host(), SOMAXCONN);
     where = port->get_host().to_string();
   }
-  refusal_report report(loop, *port);
+  refusal_report report(loop, [port] { return port->refused(); });
   std::cout << "listening on " << where << '\n' << std::flush;
   loop.run();
   loop.remove_reader(stop.fd());

@@ -60,7 +60,7 @@ int reactor_pool::listen_tcp(int port_number, const factory_maker& make,
   sockets.push_back(std::move(first));
   for (std::size_t i = 1; i < loops_.size(); ++i) sockets.push_back(bound(chosen));
   for (std::size_t i = 0; i < loops_.size(); ++i)
-    loops_[i]->loop->adopt_port(std::move(sockets[i]), make());
+    ports_.push_back(&loops_[i]->loop->adopt_port(std::move(sockets[i]), make()));
   return chosen;
 }
 
@@ -87,6 +87,7 @@ void reactor_pool::listen_handoff(socket listening, const factory_maker& make) {
   if (where.family() == AF_UNIX && !where.path().empty() && where.path().front() != '\0')
     port.remove_on_stop(where.path());
   port.hand_off_to([this](socket& conn) { hand_off(conn); });
+  ports_.push_back(&port);
 }
 
 void reactor_pool::hand_off(socket& conn) {
@@ -121,6 +122,12 @@ std::size_t reactor_pool::handed_off(std::size_t i) const {
   const member& m = *loops_.at(i);
   const std::lock_guard lock(m.inbox_mutex);
   return m.handed_off;
+}
+
+std::size_t reactor_pool::refused() const noexcept {
+  std::size_t n = 0;
+  for (const listening_port* p : ports_) n += p->refused();
+  return n;
 }
 
 void reactor_pool::start() {

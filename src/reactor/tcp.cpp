@@ -20,6 +20,8 @@ namespace {
 
 constexpr std::uint32_t connection_events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 constexpr std::size_t accepts_per_wakeup = 64;  // fairness: other work runs between batches
+constexpr seconds_f min_backoff(0.05);          // accept paused after running out of descriptors
+constexpr seconds_f max_backoff(1.0);
 
 std::error_code errno_code(int e) { return {e, std::system_category()}; }
 
@@ -269,6 +271,7 @@ listening_port::~listening_port() {
 
 void listening_port::stop_listening() noexcept {
   if (!sock_.is_open()) return;
+  retry_accept_ = delayed_call();
   loop_.unwatch(sock_.fileno());
   try {
     sock_.close();
@@ -278,12 +281,35 @@ void listening_port::stop_listening() noexcept {
   factory_->stop_factory();
 }
 
-void listening_port::shed_one() {
-  ++refused_;
-  if (spare_fd_ >= 0) ::close(spare_fd_);
+listening_port::shed_result listening_port::shed_one() {
+  if (spare_fd_ < 0) spare_fd_ = open_spare();
+  if (spare_fd_ < 0) return shed_result::stuck;
+  ::close(spare_fd_);
   const int fd = ::accept4(sock_.fileno(), nullptr, nullptr, SOCK_CLOEXEC);
-  if (fd >= 0) ::close(fd);
+  const int accept_errno = errno;
+  if (fd >= 0) {
+    ::close(fd);
+    refused_.fetch_add(1, std::memory_order_relaxed);
+  }
+  // In a pool another thread may take the descriptor just freed: then neither the accept nor
+  // the spare succeeds, and only waiting helps.
   spare_fd_ = open_spare();
+  if (spare_fd_ < 0) return shed_result::stuck;
+  if (fd >= 0) return shed_result::shed;
+  // accept() reports EMFILE before it looks for a connection: with none waiting, EAGAIN now.
+  if (accept_errno == EAGAIN || accept_errno == EWOULDBLOCK) return shed_result::empty;
+  if (accept_errno == EMFILE || accept_errno == ENFILE) return shed_result::stuck;
+  return shed_result::shed;  // the waiting connection failed by itself (aborted): go on
+}
+
+void listening_port::back_off() {
+  // Level-triggered and still readable: stop watching, or the loop would spin on it.
+  loop_.unwatch(sock_.fileno());
+  retry_accept_ = loop_.call_later(backoff_, [this] {
+    if (!sock_.is_open()) return;
+    loop_.watch(sock_.fileno(), EPOLLIN, *this);
+  });
+  backoff_ = std::min(backoff_ * 2, max_backoff);
 }
 
 void listening_port::on_events(std::uint32_t /*events*/) {
@@ -292,13 +318,20 @@ void listening_port::on_events(std::uint32_t /*events*/) {
     auto [conn, peer] = sock_.accept(ec);
     if (ec) {
       if (ec == errc::would_block) return;
-      if (ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system) {
-        shed_one();
-        continue;
-      }
       if (ec == std::errc::connection_aborted || ec == std::errc::interrupted) continue;
+      if (ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system) {
+        const shed_result r = shed_one();
+        if (r == shed_result::shed) continue;
+        if (r == shed_result::stuck) back_off();
+        return;
+      }
+      if (ec == std::errc::not_enough_memory || ec == std::errc::no_buffer_space) {
+        back_off();  // the kernel is short: try again later rather than at once
+        return;
+      }
       throw_error(ec, "accept", sock_.getsockname().to_string());
     }
+    backoff_ = min_backoff;
     if (handoff_) {
       handoff_(conn);
       continue;

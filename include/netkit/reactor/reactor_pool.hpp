@@ -72,6 +72,8 @@ class reactor_pool {
 
   // Connections handed off to each loop so far (handoff only).
   std::size_t handed_off(std::size_t i) const;
+  // Connections every listening port of the pool dropped for lack of descriptors (any thread).
+  std::size_t refused() const noexcept;
 
  private:
   struct member {
@@ -89,6 +91,7 @@ class reactor_pool {
   void take_inbox(member& m);
 
   std::vector<std::unique_ptr<member>> loops_;
+  std::vector<const listening_port*> ports_;
   std::vector<std::thread> threads_;
   std::size_t next_ = 0;  // loop 0's thread only: where the next handed-off connection goes
 };

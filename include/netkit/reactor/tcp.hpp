@@ -12,6 +12,7 @@
 // Thread safety: the reactor's thread only.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <list>
@@ -112,7 +113,8 @@ class listening_port final : public port, public io_handler {
   void stop_listening() noexcept override;
   bool listening() const noexcept override { return sock_.is_open(); }
   // Connections refused because the process ran out of descriptors (EMFILE/ENFILE).
-  std::size_t refused() const noexcept { return refused_; }
+  // Readable from any thread (reactor_pool sums them).
+  std::size_t refused() const noexcept { return refused_.load(std::memory_order_relaxed); }
   // A Unix socket file to remove when the port stops listening (listen_unix).
   void remove_on_stop(std::string path) { unlink_path_ = std::move(path); }
   // Gives each accepted socket to `to` instead of making a connection here (reactor_pool hands
@@ -124,14 +126,22 @@ class listening_port final : public port, public io_handler {
 
  private:
   // Out of descriptors: give back the spare, take the connection and close it, so the
-  // listener stops being readable instead of spinning the loop (muduo's trick).
-  void shed_one();
+  // listener stops being readable instead of spinning the loop (muduo's trick). `stuck`: the
+  // spare could not be had back (in a pool another thread may take the descriptor it freed),
+  // and only waiting will help.
+  enum class shed_result { shed, empty, stuck };
+  shed_result shed_one();
+  // Stops watching the listener for a while (50 ms, doubling up to 1 s while it keeps
+  // failing): a listener that stays readable must not spin the loop.
+  void back_off();
 
   reactor& loop_;
   socket sock_;
   std::shared_ptr<factory> factory_;
   int spare_fd_ = -1;
-  std::size_t refused_ = 0;
+  std::atomic<std::size_t> refused_{0};
+  seconds_f backoff_{0.05};
+  delayed_call retry_accept_;
   std::string unlink_path_;
   handoff handoff_;
 };
