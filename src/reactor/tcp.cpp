@@ -41,7 +41,15 @@ void tcp_connection::start() {
   sock_.setblocking(false);
   if (sock_.family() != AF_UNIX) sock_.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
   loop_.watch(sock_.fileno(), connection_events, *this);  // once: edge-triggered, never changed
-  proto_->make_connection(*this, factory_.get());
+  call_protocol([&] { proto_->make_connection(*this, factory_.get()); });
+}
+
+template <class Fn>
+bool tcp_connection::call_protocol(Fn&& fn) {
+  if (loop_.guarded(fn)) return true;
+  // Twisted logs the error and drops the connection: its protocol's state is unknown now.
+  close(std::make_error_code(std::errc::connection_aborted));
+  return false;
 }
 
 void tcp_connection::on_events(std::uint32_t events) {
@@ -69,13 +77,17 @@ void tcp_connection::read_ready(bool peer_closed) {
   while (state_ == state::open && !paused_reading_ && !read_closed_) {
     const ssize_t n = ::recv(sock_.fileno(), buf.data(), buf.size(), 0);
     if (n > 0) {
-      proto_->data_received(bytes_view(buf.data(), static_cast<std::size_t>(n)));
+      const bytes_view data(buf.data(), static_cast<std::size_t>(n));
+      if (!call_protocol([&] { proto_->data_received(data); })) return;
       if (static_cast<std::size_t>(n) < buf.size() && !peer_closed) return;
       continue;
     }
     if (n == 0) {
       read_closed_ = true;
-      if (state_ == state::open && proto_->eof_received()) return;  // half-open: keep writing
+      bool half_open = false;
+      if (state_ == state::open && !call_protocol([&] { half_open = proto_->eof_received(); }))
+        return;
+      if (half_open) return;  // keep writing
       close({});
       return;
     }
@@ -175,10 +187,10 @@ void tcp_connection::after_write() {
   if (state_ == state::closed) return;
   if (!writing_paused_ && queued_ > high_water_) {
     writing_paused_ = true;
-    proto_->pause_writing();
+    if (!call_protocol([&] { proto_->pause_writing(); })) return;
   } else if (writing_paused_ && queued_ <= low_water_) {
     writing_paused_ = false;
-    proto_->resume_writing();
+    if (!call_protocol([&] { proto_->resume_writing(); })) return;
   }
   if (queued_ != 0) return;
   if (eof_pending_ && !write_closed_) {

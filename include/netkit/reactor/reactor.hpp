@@ -162,15 +162,18 @@ class reactor final : public reactor_time,
   io_watch& watch_for(int fd);
   void update_watch(int fd);
   // Runs fn; an exception goes to handle_error and no further.
+  // Returns false if it threw.
   template <class Fn>
-  void guarded(Fn&& fn) noexcept {
+  bool guarded(Fn&& fn) noexcept {
     try {
       fn();
+      return true;
     } catch (...) {
       try {
         if (handle_error) handle_error(std::current_exception());
       } catch (...) {  // NOLINT(bugprone-empty-catch): a failing error reporter stays quiet
       }
+      return false;
     }
   }
 

@@ -79,6 +79,10 @@ class tcp_connection final : public transport, public io_handler {
   void queue(bytes_view data);
   void after_write();  // flow control and a pending close once the queue drains
   void deliver_connection_lost() noexcept;
+  // Runs a protocol callback; if it throws, reports it (handle_error) and closes the
+  // connection. False then.
+  template <class Fn>
+  bool call_protocol(Fn&& fn);
 
   reactor& loop_;
   socket sock_;

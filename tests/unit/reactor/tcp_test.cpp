@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -227,6 +228,47 @@ TEST(ReactorTcp, ResumeThenCloseInOneTurnDoesNotTouchTheFreedConnection) {
   auto c = netkit::create_connection({"127.0.0.1", port_of(port)}, 5.0);
   loop.run();
   EXPECT_FALSE(g.fired);
+}
+
+// A protocol callback that throws is reported and its connection dropped, as Twisted does;
+// the loop and the other connections go on.
+struct thrower : netkit::protocol {
+  std::error_code* reason = nullptr;
+  netkit::reactor* loop = nullptr;
+  void data_received(bytes_view d) override {
+    if (d == "boom") throw std::runtime_error("bad input");
+    transport().write(d);
+  }
+  void connection_lost(std::error_code r) override {
+    *reason = r;
+    loop->stop();
+  }
+};
+
+TEST(ReactorTcp, AThrowingDataReceivedIsReportedAndDropsTheConnection) {
+  reactor loop;
+  guard g(loop, 10s);
+  std::vector<std::string> errors;
+  loop.handle_error = [&](std::exception_ptr e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      errors.emplace_back(x.what());
+    }
+  };
+  std::error_code reason;
+  auto& port = loop.listen_tcp(0, factory_with<thrower>([&](thrower& t) {
+                                 t.reason = &reason;
+                                 t.loop = &loop;
+                               }),
+                               "127.0.0.1");
+  auto c = netkit::create_connection({"127.0.0.1", port_of(port)}, 5.0);
+  c.sendall("boom");
+  loop.run();
+  EXPECT_FALSE(g.fired);
+  EXPECT_EQ(errors, (std::vector<std::string>{"bad input"}));
+  EXPECT_EQ(reason, std::errc::connection_aborted);
+  EXPECT_EQ(c.recv(16), "");  // closed by the server
 }
 
 TEST(ReactorTcp, PeerResetIsReportedAsAnError) {
