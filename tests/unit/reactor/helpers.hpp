@@ -1,6 +1,10 @@
 // tests/unit/reactor/helpers.hpp — shared by the reactor tests.
 #pragma once
 
+#include <exception>
+#include <string>
+#include <vector>
+
 #include "netkit/reactor/reactor.hpp"
 
 namespace netkit_test {
@@ -16,5 +20,16 @@ struct loop_guard {
   netkit::delayed_call timer;
   bool fired = false;
 };
+
+// Makes the loop's handle_error collect each error's what() into `errors`.
+inline void collect_errors(netkit::reactor& loop, std::vector<std::string>& errors) {
+  loop.handle_error = [&errors](std::exception_ptr e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      errors.emplace_back(x.what());
+    }
+  };
+}
 
 }  // namespace netkit_test

@@ -218,13 +218,7 @@ TEST(Reactor, ACallbackThatThrowsIsReportedAndTheLoopGoesOn) {
   reactor loop;
   guard g(loop, 5s);
   std::vector<std::string> errors;
-  loop.handle_error = [&](std::exception_ptr e) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& x) {
-      errors.emplace_back(x.what());
-    }
-  };
+  netkit_test::collect_errors(loop, errors);
   bool after = false;
   loop.call_soon([] { throw std::runtime_error("soon"); });
   loop.call_later(1ms, [] { throw std::runtime_error("timer"); }).release();

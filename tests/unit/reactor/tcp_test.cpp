@@ -249,13 +249,7 @@ TEST(ReactorTcp, AThrowingDataReceivedIsReportedAndDropsTheConnection) {
   reactor loop;
   guard g(loop, 10s);
   std::vector<std::string> errors;
-  loop.handle_error = [&](std::exception_ptr e) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& x) {
-      errors.emplace_back(x.what());
-    }
-  };
+  netkit_test::collect_errors(loop, errors);
   std::error_code reason;
   auto& port = loop.listen_tcp(0, factory_with<thrower>([&](thrower& t) {
                                  t.reason = &reason;
