@@ -65,7 +65,8 @@ void tcp_connection::on_events(std::uint32_t events) {
   }
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
     read_ready((events & (EPOLLRDHUP | EPOLLHUP)) != 0);
-  if (state_ != state::closed && (events & EPOLLOUT)) write_ready();
+  // Edge-triggered: EPOLLOUT comes with most edges; only a queue needs it.
+  if ((events & EPOLLOUT) && queued_ != 0 && state_ != state::closed) write_ready();
 }
 
 void tcp_connection::read_ready(bool peer_closed) {
@@ -76,26 +77,28 @@ void tcp_connection::read_ready(bool peer_closed) {
   // Twisted stops reading once the protocol has asked to close: nothing more is delivered.
   while (state_ == state::open && !paused_reading_ && !read_closed_) {
     const ssize_t n = ::recv(sock_.fileno(), buf.data(), buf.size(), 0);
-    if (n > 0) {
-      const bytes_view data(buf.data(), static_cast<std::size_t>(n));
-      if (!call_protocol([&] { proto_->data_received(data); })) return;
-      if (static_cast<std::size_t>(n) < buf.size() && !peer_closed) return;
+    if (n <= 0) [[unlikely]] {
+      if (read_ended(n)) return;
       continue;
     }
-    if (n == 0) {
-      read_closed_ = true;
-      bool half_open = false;
-      if (state_ == state::open && !call_protocol([&] { half_open = proto_->eof_received(); }))
-        return;
-      if (half_open) return;  // keep writing
-      close({});
-      return;
-    }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-    close(errno_code(errno));
-    return;
+    const bytes_view data(buf.data(), static_cast<std::size_t>(n));
+    if (!call_protocol([&] { proto_->data_received(data); })) return;
+    if (static_cast<std::size_t>(n) < buf.size() && !peer_closed) return;
   }
+}
+
+bool tcp_connection::read_ended(ssize_t n) {
+  if (n == 0) {
+    read_closed_ = true;
+    bool half_open = false;
+    if (state_ == state::open && !call_protocol([&] { half_open = proto_->eof_received(); }))
+      return true;
+    if (!half_open) close({});  // else keep writing
+    return true;
+  }
+  if (errno == EINTR) return false;
+  if (errno != EAGAIN && errno != EWOULDBLOCK) close(errno_code(errno));
+  return true;
 }
 
 void tcp_connection::write_ready() {
@@ -104,7 +107,30 @@ void tcp_connection::write_ready() {
 }
 
 bool tcp_connection::write(bytes_view data) {
+  // The steady path of a server answering as it reads: nothing queued, and the socket takes
+  // everything at once. One send(2), nothing else to do; the rest is out of line.
+  if (!writes_refused_ && queued_ == 0) [[likely]] {
+    const ssize_t n = ::send(sock_.fileno(), data.data(), data.size(), MSG_NOSIGNAL);
+    if (n == static_cast<ssize_t>(data.size())) [[likely]]
+      return true;
+    return write_rest(data, n);
+  }
   return write_sequence(std::span<const bytes_view>(&data, 1));
+}
+
+bool tcp_connection::write_rest(bytes_view data, ssize_t n) {
+  while (n < 0 && errno == EINTR)
+    n = ::send(sock_.fileno(), data.data(), data.size(), MSG_NOSIGNAL);
+  if (n == static_cast<ssize_t>(data.size())) return true;
+  if (n > 0) {
+    data.remove_prefix(static_cast<std::size_t>(n));
+  } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+    close(errno_code(errno));
+    return false;
+  }
+  queue(data);  // the EPOLLOUT edge, once the socket has room, sends it
+  after_write();
+  return true;
 }
 
 bool tcp_connection::write_sequence(std::span<const bytes_view> data) {
@@ -152,13 +178,27 @@ void tcp_connection::queue(bytes_view data) {
   queued_ += data.size();
 }
 
+void tcp_connection::pop_front_chunk() noexcept {
+  out_offset_ = 0;
+  bytes().swap(out_[out_head_]);  // its memory goes now, not when the queue drains
+  if (++out_head_ == out_.size()) {
+    // Drained: start over at the front, keeping the capacity (no allocation next time).
+    out_.clear();
+    out_head_ = 0;
+  } else if (out_head_ >= 64 && 2 * out_head_ >= out_.size()) {
+    // A queue that never drains must not grow by its spent slots.
+    out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_head_));
+    out_head_ = 0;
+  }
+}
+
 bool tcp_connection::flush() {
   while (queued_ != 0) {
     iovec iov[64];
     std::size_t count = 0;
-    for (auto it = out_.begin(); it != out_.end() && count < 64; ++it, ++count) {
+    for (std::size_t i = out_head_; i < out_.size() && count < 64; ++i, ++count) {
       const std::size_t skip = count == 0 ? out_offset_ : 0;
-      iov[count] = {it->data() + skip, it->size() - skip};
+      iov[count] = {out_[i].data() + skip, out_[i].size() - skip};
     }
     ssize_t n = ::writev(sock_.fileno(), iov, static_cast<int>(count));
     if (n < 0) {
@@ -170,14 +210,13 @@ bool tcp_connection::flush() {
     auto sent = static_cast<std::size_t>(n);
     queued_ -= sent;
     while (sent != 0) {
-      const std::size_t left = out_.front().size() - out_offset_;
+      const std::size_t left = out_[out_head_].size() - out_offset_;
       if (sent < left) {
         out_offset_ += sent;
         break;
       }
       sent -= left;
-      out_.pop_front();
-      out_offset_ = 0;
+      pop_front_chunk();
     }
   }
   return true;
@@ -205,6 +244,7 @@ void tcp_connection::after_write() {
 void tcp_connection::lose_connection() {
   if (state_ != state::open) return;
   state_ = state::disconnecting;
+  writes_refused_ = true;
   if (queued_ == 0) close({});
 }
 
@@ -213,6 +253,8 @@ void tcp_connection::abort_connection() {
   const linger hard{1, 0};  // close with RST, dropping anything unsent
   ::setsockopt(sock_.fileno(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
   out_.clear();
+  out_head_ = 0;
+  out_offset_ = 0;
   queued_ = 0;
   close(std::make_error_code(std::errc::connection_aborted));
 }
@@ -220,6 +262,7 @@ void tcp_connection::abort_connection() {
 void tcp_connection::write_eof() {
   if (state_ != state::open || write_closed_) return;
   eof_pending_ = true;
+  writes_refused_ = true;
   after_write();
 }
 
@@ -249,12 +292,15 @@ void tcp_connection::set_write_buffer_limits(std::size_t high, std::size_t low) 
 void tcp_connection::close(std::error_code reason) noexcept {
   if (state_ == state::closed) return;
   state_ = state::closed;
+  writes_refused_ = true;
   loop_.unwatch(sock_.fileno());
   try {
     sock_.close();
   } catch (const socket_error&) {  // NOLINT(bugprone-empty-catch): the descriptor is gone anyway
   }
   out_.clear();
+  out_head_ = 0;
+  out_offset_ = 0;
   queued_ = 0;
   lost_reason_ = reason;
   // connection_lost() comes when the reactor finishes this phase, never from inside one of

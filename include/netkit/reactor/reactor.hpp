@@ -149,6 +149,7 @@ class reactor final : public reactor_time,
   void retire(tcp_connection& c) noexcept;
   // Delivers connection_lost() to the connections closed so far and frees them.
   void finish_closing() noexcept;
+  bool has_closing() const noexcept { return !closing_.empty() || !connectors_done_.empty(); }
   listening_port& start_listening(socket s, std::shared_ptr<factory> f);
   bool start_connection(socket s, const socket_address& peer, const std::shared_ptr<factory>& f);
   connector& start_connect(int family, endpoint to, std::shared_ptr<client_factory> f,
@@ -181,7 +182,6 @@ class reactor final : public reactor_time,
   int wakeup_fd_ = -1;
   std::atomic<bool> stop_requested_{false};
   bool running_ = false;
-  clock::time_point now_;  // when the current iteration woke
 
   std::vector<callback> soon_;
   std::vector<callback> running_soon_;  // swapped with soon_: reused, no allocation per turn
