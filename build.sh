@@ -3,6 +3,7 @@
 #   ./build.sh tour          build (release) and run `netkit tour`
 #   ./build.sh test [PRESET] build and run the whole test suite (preset: release, asan, tsan, debug)
 #   ./build.sh fuzz [SECONDS] build the libFuzzer targets with clang and run each for SECONDS
+#   ./build.sh bench [ARGS]   build (release) and run the echo benchmark (bench/echo/run.py ARGS)
 # Missing Debian packages are installed first (apt-get, only those that are missing).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -44,12 +45,19 @@ case "$cmd" in
     configure_and_build "$preset"
     ctest --preset "$preset" -j "$(nproc)"
     ;;
+  bench)
+    shift
+    # The peers netkit is measured against, and the counters (bench code only).
+    ensure_packages libasio-dev libuv1-dev libevent-dev python3-matplotlib valgrind strace
+    configure_and_build release --target netkit_app bench_echo_servers
+    exec python3 bench/echo/run.py --build build/release "$@"
+    ;;
   fuzz)
     ensure_packages clang libclang-rt-14-dev
     exec fuzz/run.sh "${2:-20}"
     ;;
   *)
-    sed -n '2,6p' "$0" >&2
+    sed -n '2,7p' "$0" >&2
     exit 2
     ;;
 esac
