@@ -123,8 +123,9 @@ void reactor::run_once() {
   if (has_closing()) finish_closing();  // connections closed by timers or call_soon work
   if (stop_requested_.load(std::memory_order_acquire)) return;
 
-  int n =
-      ::epoll_wait(epoll_.fileno(), events_.data(), static_cast<int>(events_.size()), wait_ms());
+  // No timer and no call_soon work (an echo loop's case): wait for I/O alone.
+  const int timeout = soon_.empty() && pending_timers() == 0 ? -1 : wait_ms();
+  int n = ::epoll_wait(epoll_.fileno(), events_.data(), static_cast<int>(events_.size()), timeout);
   if (n < 0) {
     // A signal: the next iteration recomputes the wait from the timers (PEP 475's rule).
     if (errno != EINTR) throw_error(last_error(), "reactor.run", "epoll_wait");

@@ -75,7 +75,7 @@ void tcp_connection::read_ready(bool peer_closed) {
   // the read that would only say EAGAIN — unless the peer's FIN came with this edge: then read
   // on to the end of stream, as no later edge will announce it.
   // Twisted stops reading once the protocol has asked to close: nothing more is delivered.
-  while (state_ == state::open && !paused_reading_ && !read_closed_) {
+  while (read_stops_ == 0) {
     const ssize_t n = ::recv(sock_.fileno(), buf.data(), buf.size(), 0);
     if (n <= 0) [[unlikely]] {
       if (read_ended(n)) return;
@@ -90,6 +90,7 @@ void tcp_connection::read_ready(bool peer_closed) {
 bool tcp_connection::read_ended(ssize_t n) {
   if (n == 0) {
     read_closed_ = true;
+    read_stops_ |= stop_eof;
     bool half_open = false;
     if (state_ == state::open && !call_protocol([&] { half_open = proto_->eof_received(); }))
       return true;
@@ -244,6 +245,7 @@ void tcp_connection::after_write() {
 void tcp_connection::lose_connection() {
   if (state_ != state::open) return;
   state_ = state::disconnecting;
+  read_stops_ |= stop_not_open;
   writes_refused_ = true;
   if (queued_ == 0) close({});
 }
@@ -269,11 +271,15 @@ void tcp_connection::write_eof() {
 socket_address tcp_connection::get_peer() const { return sock_.getpeername(); }
 socket_address tcp_connection::get_host() const { return sock_.getsockname(); }
 
-void tcp_connection::pause_producing() { paused_reading_ = true; }
+void tcp_connection::pause_producing() {
+  paused_reading_ = true;
+  read_stops_ |= stop_paused;
+}
 
 void tcp_connection::resume_producing() {
   if (!paused_reading_) return;
   paused_reading_ = false;
+  read_stops_ &= static_cast<std::uint8_t>(~stop_paused);
   // Edge-triggered: data that arrived while paused raised no new edge, so look now (on the
   // next turn, not inside the caller's callback). The timer belongs to the connection, so it is
   // cancelled if the connection is freed first.
@@ -292,6 +298,7 @@ void tcp_connection::set_write_buffer_limits(std::size_t high, std::size_t low) 
 void tcp_connection::close(std::error_code reason) noexcept {
   if (state_ == state::closed) return;
   state_ = state::closed;
+  read_stops_ |= stop_not_open;
   writes_refused_ = true;
   loop_.unwatch(sock_.fileno());
   try {

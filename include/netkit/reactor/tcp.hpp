@@ -74,7 +74,7 @@ class tcp_connection final : public transport, public io_handler {
   friend class tcp_connector;
   enum class state { open, disconnecting, closed };
 
-  void read_ready(bool peer_closed);
+  [[gnu::always_inline]] inline void read_ready(bool peer_closed);
   // recv returned n <= 0: end of stream or an error (true), or EINTR (false: read again).
   [[gnu::noinline]] bool read_ended(ssize_t n);
   // write()'s socket did not take everything at once (n: what send returned).
@@ -89,7 +89,7 @@ class tcp_connection final : public transport, public io_handler {
   // Runs a protocol callback; if it throws, reports it (handle_error) and closes the
   // connection. False then.
   template <class Fn>
-  bool call_protocol(Fn&& fn);
+  [[gnu::always_inline]] inline bool call_protocol(Fn&& fn);
 
   reactor& loop_;
   socket sock_;
@@ -113,6 +113,11 @@ class tcp_connection final : public transport, public io_handler {
   // write()'s fast path tests.
   bool writes_refused_ = false;
   bool read_closed_ = false;
+  // Why reading stops, as bits: zero is the one test read_ready's loop makes per pass.
+  static constexpr std::uint8_t stop_not_open = 1;  // disconnecting or closed
+  static constexpr std::uint8_t stop_paused = 2;    // pause_producing()
+  static constexpr std::uint8_t stop_eof = 4;       // the peer half-closed
+  std::uint8_t read_stops_ = 0;
   std::error_code lost_reason_;
   delayed_call resume_read_;            // the read resume_producing() defers to the next turn
   tcp_connector* connector_ = nullptr;  // set for connect_tcp's connections
