@@ -382,15 +382,19 @@ void listening_port::on_events(std::uint32_t /*events*/) {
     std::error_code ec;
     auto [conn, peer] = sock_.accept(ec);
     if (ec) {
+      // errno values, not std::errc conditions: comparing with a condition is a virtual call,
+      // and out of descriptors UBSan cannot check a virtual call (its probe needs a pipe) and
+      // reports a false 'invalid vptr'.
+      const int e = ec.category() == std::system_category() ? ec.value() : 0;
       if (ec == errc::would_block) return;
-      if (ec == std::errc::connection_aborted || ec == std::errc::interrupted) continue;
-      if (ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system) {
+      if (e == ECONNABORTED || e == EINTR) continue;
+      if (e == EMFILE || e == ENFILE) {
         const shed_result r = shed_one();
         if (r == shed_result::shed) continue;
         if (r == shed_result::stuck) back_off();
         return;
       }
-      if (ec == std::errc::not_enough_memory || ec == std::errc::no_buffer_space) {
+      if (e == ENOMEM || e == ENOBUFS) {
         back_off();  // the kernel is short: try again later rather than at once
         return;
       }
