@@ -29,13 +29,15 @@
 
 namespace pymotw {
 
-// print(*items): str() of each item, separated by one space, then a flushed newline.
+// print(*items): str() of each item, separated by one space, then a flushed newline. The line
+// and its newline go out in one write, so lines printed by several threads never interleave.
 template <class... Items>
 void print(const Items&... items) {
   std::ostringstream line;
   std::string_view separator;
   ((line << separator << items, separator = " "), ...);
-  std::cout << line.str() << std::endl;
+  line << '\n';
+  std::cout << line.str() << std::flush;
 }
 
 // The length Python's format() pads to: code points, not bytes, of UTF-8 text.

@@ -67,16 +67,21 @@ class refusal_report {
  public:
   using counter = std::function<std::size_t()>;
   refusal_report(netkit::reactor& loop, counter refused)
-      : loop_(loop), refused_(std::move(refused)), reported_(refused_()) {
+      : loop_(loop),
+        refused_(std::move(refused)),
+        reported_(refused_()),
+        // Made now, while descriptors are free: message() is a virtual call, which UBSan cannot
+        // check once the table is full (its memory probe needs a pipe).
+        why_("accept: out of descriptors (" +
+             python_message(std::make_error_code(std::errc::too_many_files_open)) +
+             " or ENFILE): closed ") {
     arm();
   }
 
   void report() {
     const std::size_t refused = refused_();
     if (refused == reported_) return;
-    log("accept: out of descriptors (" +
-        python_message(std::make_error_code(std::errc::too_many_files_open)) +
-        " or ENFILE): closed " + std::to_string(refused - reported_) + " waiting connection(s)");
+    log(why_ + std::to_string(refused - reported_) + " waiting connection(s)");
     reported_ = refused;
   }
 
@@ -91,6 +96,7 @@ class refusal_report {
   netkit::reactor& loop_;
   counter refused_;
   std::size_t reported_;
+  std::string why_;
   netkit::delayed_call timer_;
 };
 

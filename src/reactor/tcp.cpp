@@ -386,7 +386,7 @@ void listening_port::on_events(std::uint32_t /*events*/) {
       // and out of descriptors UBSan cannot check a virtual call (its probe needs a pipe) and
       // reports a false 'invalid vptr'.
       const int e = ec.category() == std::system_category() ? ec.value() : 0;
-      if (ec == errc::would_block) return;
+      if (e == EAGAIN || e == EWOULDBLOCK) return;
       if (e == ECONNABORTED || e == EINTR) continue;
       if (e == EMFILE || e == ENFILE) {
         const shed_result r = shed_one();
