@@ -412,27 +412,32 @@ def markdown(results):
     return "\n".join(lines) + "\n"
 
 
-def throughput_tables(results, servers, lines):
-    lines.append("Messages/s (ratio to the raw epoll loop in the same cell):")
-    lines.append("")
+def server_table(results, servers, lines, cell_text):
+    """One row per cell, one column per server; cell_text(server, result) fills a column."""
     lines.append("| connections | size | " + " | ".join(servers) + " |")
     lines.append("|---:|---:|" + "---:|" * len(servers))
     for c in results["cells"]:
         row = [str(c["connections"]), size_label(c["size"])]
         for s in servers:
             r = c["servers"].get(s)
-            if r is None:
-                row.append("—")
-                continue
-            cell = f"{r['messages_per_s']:,.0f}"
-            if s != "epoll" and r.get("ratio_to_epoll") is not None:
-                cell += f" ({r['ratio_to_epoll']:.2f}×)"
-            if r["errors"]:
-                cell += f" [{r['errors']} errors]"
-            if r.get("disturbed"):
-                cell += " ⚠"
-            row.append(cell)
+            row.append("—" if r is None else cell_text(s, r))
         lines.append("| " + " | ".join(row) + " |")
+
+
+def throughput_tables(results, servers, lines):
+    def rate(s, r):
+        cell = f"{r['messages_per_s']:,.0f}"
+        if s != "epoll" and r.get("ratio_to_epoll") is not None:
+            cell += f" ({r['ratio_to_epoll']:.2f}×)"
+        if r["errors"]:
+            cell += f" [{r['errors']} errors]"
+        if r.get("disturbed"):
+            cell += " ⚠"
+        return cell
+
+    lines.append("Messages/s (ratio to the raw epoll loop in the same cell):")
+    lines.append("")
+    server_table(results, servers, lines, rate)
     lines.append("")
     lines.append("⚠: other processes took more than "
                  f"{results['settings'].get('max_others', 0.15):.0%} of a CPU during every attempt.")
@@ -440,14 +445,8 @@ def throughput_tables(results, servers, lines):
     lines.append("MiB/s (payload one way) and the server's CPU time per message (µs; the "
                  "process's utime + stime, without the softirq time the kernel accounts apart):")
     lines.append("")
-    lines.append("| connections | size | " + " | ".join(servers) + " |")
-    lines.append("|---:|---:|" + "---:|" * len(servers))
-    for c in results["cells"]:
-        row = [str(c["connections"]), size_label(c["size"])]
-        for s in servers:
-            r = c["servers"].get(s)
-            row.append("—" if r is None else f"{r['mib_per_s']:,.1f} MiB/s, {r['cpu_us_per_msg']:.2f} µs")
-        lines.append("| " + " | ".join(row) + " |")
+    server_table(results, servers, lines,
+                 lambda s, r: f"{r['mib_per_s']:,.1f} MiB/s, {r['cpu_us_per_msg']:.2f} µs")
 
 
 def counts_tables(results, servers, lines):
