@@ -12,7 +12,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
-#include <fstream>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -69,8 +68,16 @@ inline std::size_t child_count() {
   if (d == nullptr) return 0;
   while (const dirent* e = ::readdir(d)) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::ifstream stat(std::string("/proc/") + e->d_name + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    // read(2), not ifstream: a process that exits meanwhile makes the read fail (ESRCH), and
+    // libstdc++'s filebuf throws on that (seen once in CI); such a process is no child of ours.
+    const int fd =
+        ::open((std::string("/proc/") + e->d_name + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buf[512];
+    const ssize_t got = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+    if (got <= 0) continue;
+    const std::string text(buf, static_cast<std::size_t>(got));
     // pid (comm) state ppid ...: comm may hold spaces and parentheses, so parse after the last ')'.
     const auto close = text.rfind(')');
     if (close == std::string::npos) continue;
