@@ -89,7 +89,6 @@ void tcp_connection::read_ready(bool peer_closed) {
 
 bool tcp_connection::read_ended(ssize_t n) {
   if (n == 0) {
-    read_closed_ = true;
     read_stops_ |= stop_eof;
     bool half_open = false;
     if (state_ == state::open && !call_protocol([&] { half_open = proto_->eof_received(); }))
@@ -237,7 +236,7 @@ void tcp_connection::after_write() {
     eof_pending_ = false;
     write_closed_ = true;
     ::shutdown(sock_.fileno(), SHUT_WR);
-    if (read_closed_) close({});
+    if (read_stops_ & stop_eof) close({});
   }
   if (state_ == state::disconnecting) close({});
 }
@@ -272,13 +271,11 @@ socket_address tcp_connection::get_peer() const { return sock_.getpeername(); }
 socket_address tcp_connection::get_host() const { return sock_.getsockname(); }
 
 void tcp_connection::pause_producing() {
-  paused_reading_ = true;
   read_stops_ |= stop_paused;
 }
 
 void tcp_connection::resume_producing() {
-  if (!paused_reading_) return;
-  paused_reading_ = false;
+  if (!(read_stops_ & stop_paused)) return;
   read_stops_ &= static_cast<std::uint8_t>(~stop_paused);
   // Edge-triggered: data that arrived while paused raised no new edge, so look now (on the
   // next turn, not inside the caller's callback). The timer belongs to the connection, so it is

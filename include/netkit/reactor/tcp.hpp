@@ -105,14 +105,12 @@ class tcp_connection final : public transport, public io_handler {
   std::size_t high_water_ = 64 * 1024;
   std::size_t low_water_ = 16 * 1024;
   state state_ = state::open;
-  bool paused_reading_ = false;
   bool writing_paused_ = false;  // pause_writing() sent to the protocol
   bool eof_pending_ = false;     // write_eof() waiting for the queue to drain
   bool write_closed_ = false;
   // Set, never cleared, once lose_connection, write_eof or close was called: the one flag
   // write()'s fast path tests.
   bool writes_refused_ = false;
-  bool read_closed_ = false;
   // Why reading stops, as bits: zero is the one test read_ready's loop makes per pass.
   static constexpr std::uint8_t stop_not_open = 1;  // disconnecting or closed
   static constexpr std::uint8_t stop_paused = 2;    // pause_producing()
