@@ -2,32 +2,8 @@
 // Twin of s000_forking_server.py: as s000_socketserver_simple_server, each request served in
 // a child process (forking_mixin).
 // Usage: s000_forking_server [host] [port]   (defaults: '' = all interfaces, 1234)
-#include <netkit/socket.hpp>
-#include <netkit/socketserver.hpp>
-
-#include "pymotw.hpp"
-#include "seed_support.hpp"
-
-namespace {
-
-class handler : public netkit::stream_request_handler {
- public:
-  void handle() override {
-    const netkit::socket_address addr = request().getpeername();
-    pymotw::print("Got connection from", netkit::repr(addr));
-    wfile().write("Thank you for connecting");
-  }
-};
-
-using forking_server = netkit::forking_mixin<netkit::tcp_server>;
-
-}  // namespace
+#include "s000_thanks_server.hpp"
 
 int main(int argc, char** argv) {
-  return seed::run([&] {
-    const std::string host = pymotw::arg(argc, argv, 1, "");
-    const int port = pymotw::int_arg(argc, argv, 2, 1234);
-    forking_server server(pymotw::address(host, port, "bind"), netkit::handler<handler>());
-    server.serve_forever();
-  });
+  return s000::serve_thanks<netkit::forking_mixin<netkit::tcp_server>>(argc, argv);
 }

@@ -1,7 +1,8 @@
 // examples/socketserver_support.hpp — what the socketserver twins need beyond pymotw.hpp and
 // seed_support.hpp (private to examples/).
 //
-// Two more pieces of Python's runtime:
+// The client half both threading/forking programs share (hello_client), and two more pieces of
+// Python's runtime:
 //   - pythread: thread names as Python's threading module gives them. Every Thread created
 //     without a name takes the next number of one process-wide counter and, since Python 3.10,
 //     its target's name: "Thread-1 (serve_forever)". The main thread is "MainThread".
@@ -21,6 +22,9 @@
 #include <string_view>
 #include <thread>
 #include <utility>
+
+#include "netkit/socket/socket.hpp"
+#include "pymotw.hpp"
 
 namespace pythread {
 
@@ -117,3 +121,26 @@ class logger {
 };
 
 }  // namespace pylog
+
+namespace hello_client {
+
+// socketserver_threaded.py's and socketserver_forking.py's client: connect to the server, send
+// 'Hello, world' and print both sides. The socket is handed back open: the programs close it
+// only after shutting the server down.
+inline netkit::socket exchange(const std::string& ip, int port) {
+  // Connect to the server
+  netkit::socket s(AF_INET, SOCK_STREAM);
+  s.connect({ip, port});
+
+  // Send the data
+  const netkit::bytes message = "Hello, world";
+  pymotw::print("Sending : " + netkit::repr(message));
+  s.send(message);
+
+  // Receive a response
+  const netkit::bytes response = s.recv(1024);
+  pymotw::print("Received: " + netkit::repr(response));
+  return s;
+}
+
+}  // namespace hello_client

@@ -66,18 +66,7 @@ int main(int argc, char** argv) {
     pythread::thread t("serve_forever", [&server] { server.serve_forever(); });
     pymotw::print("Server loop running in thread:", t.name());
 
-    // Connect to the server
-    netkit::socket s(AF_INET, SOCK_STREAM);
-    s.connect({ip, assigned});
-
-    // Send the data
-    const netkit::bytes message = "Hello, world";
-    pymotw::print("Sending : " + netkit::repr(message));
-    s.send(message);
-
-    // Receive a response
-    const netkit::bytes response = s.recv(1024);
-    pymotw::print("Received: " + netkit::repr(response));
+    netkit::socket s = hello_client::exchange(ip, assigned);
 
     // Clean up
     server.shutdown();
