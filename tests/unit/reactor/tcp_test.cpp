@@ -30,7 +30,11 @@ struct recorder : netkit::protocol {
   std::error_code* reason = nullptr;
   reactor* loop = nullptr;
   bool stop_on_lost = true;
-  void connection_made() override { log->push_back("made"); }
+  bool stop_on_made = false;
+  void connection_made() override {
+    log->push_back("made");
+    if (stop_on_made) loop->stop();
+  }
   void data_received(bytes_view d) override {
     log->push_back("data:" + std::string(d));
     transport().write(d);
@@ -58,17 +62,31 @@ std::shared_ptr<netkit::factory> factory_with(Setup setup) {
 
 std::uint16_t port_of(netkit::listening_port& p) { return p.get_host().port(); }
 
+// A factory of recorders writing to `log` and `reason`, stopping `loop` when the connection is
+// lost (or, with stop_on_made, as soon as it is made).
+struct recording {
+  std::vector<std::string>& log;
+  std::error_code& reason;
+  reactor& loop;
+  bool stop_on_lost = true;
+  bool stop_on_made = false;
+};
+std::shared_ptr<netkit::factory> recording_factory(const recording& how) {
+  return factory_with<recorder>([how](recorder& r) {
+    r.log = &how.log;
+    r.reason = &how.reason;
+    r.loop = &how.loop;
+    r.stop_on_lost = how.stop_on_lost;
+    r.stop_on_made = how.stop_on_made;
+  });
+}
+
 TEST(ReactorTcp, CallbacksInOrderExactlyOnceOnACleanClose) {
   reactor loop;
   guard g(loop, 10s);
   std::vector<std::string> log;
   std::error_code reason = std::make_error_code(std::errc::io_error);
-  auto& port = loop.listen_tcp(0, factory_with<recorder>([&](recorder& r) {
-                                 r.log = &log;
-                                 r.reason = &reason;
-                                 r.loop = &loop;
-                               }),
-                               "127.0.0.1");
+  auto& port = loop.listen_tcp(0, recording_factory({log, reason, loop}), "127.0.0.1");
   std::string echoed;
   std::thread client([&, p = port_of(port)] {
     auto c = netkit::create_connection({"127.0.0.1", p}, 5.0);
@@ -270,12 +288,7 @@ TEST(ReactorTcp, PeerResetIsReportedAsAnError) {
   guard g(loop, 10s);
   std::vector<std::string> log;
   std::error_code reason;
-  auto& port = loop.listen_tcp(0, factory_with<recorder>([&](recorder& r) {
-                                 r.log = &log;
-                                 r.reason = &reason;
-                                 r.loop = &loop;
-                               }),
-                               "127.0.0.1");
+  auto& port = loop.listen_tcp(0, recording_factory({log, reason, loop}), "127.0.0.1");
   std::thread client([&, p = port_of(port)] {
     auto c = netkit::create_connection({"127.0.0.1", p}, 5.0);
     c.sendall("x");
@@ -358,13 +371,7 @@ TEST(ReactorTcp, ConnectTcpToOurOwnServer) {
   std::error_code reason;
   reactor loop;
   guard g(loop, 10s);
-  auto& port = loop.listen_tcp(0, factory_with<recorder>([&](recorder& r) {
-                                 r.log = &log;
-                                 r.reason = &reason;
-                                 r.loop = &loop;
-                                 r.stop_on_lost = false;
-                               }),
-                               "127.0.0.1");
+  auto& port = loop.listen_tcp(0, recording_factory({log, reason, loop, false}), "127.0.0.1");
   auto f = std::make_shared<test_client_factory>();
   f->loop = &loop;
   loop.connect_tcp("127.0.0.1", port_of(port), f);
@@ -394,16 +401,11 @@ TEST(ReactorTcp, DestroyingTheReactorLosesEveryConnection) {
   {
     reactor loop;
     guard g(loop, 10s);
-    auto& port = loop.listen_tcp(0, factory_with<recorder>([&](recorder& r) {
-                                   r.log = &log;
-                                   r.reason = &reason;
-                                   r.loop = &loop;
-                                   r.stop_on_lost = false;
-                                 }),
-                                 "127.0.0.1");
+    auto& port =
+        loop.listen_tcp(0, recording_factory({log, reason, loop, false, true}), "127.0.0.1");
     client = netkit::create_connection({"127.0.0.1", port_of(port)}, 5.0);
-    auto stopper = loop.call_later(100ms, [&] { loop.stop(); });
-    loop.run();
+    loop.run();  // until the server side is made (stop_on_made), not a guessed delay
+    EXPECT_FALSE(g.fired);
     EXPECT_EQ(loop.connection_count(), 1U);
   }
   EXPECT_EQ(log, (std::vector<std::string>{"made", "lost"}));
@@ -424,12 +426,7 @@ TEST(ReactorUnix, ListenAndConnectOverAUnixSocketAndRemoveTheFile) {
   {
     reactor loop;
     guard g(loop, 10s);
-    auto& port = loop.listen_unix(path, factory_with<recorder>([&](recorder& r) {
-                                    r.log = &log;
-                                    r.reason = &reason;
-                                    r.loop = &loop;
-                                    r.stop_on_lost = false;
-                                  }));
+    auto& port = loop.listen_unix(path, recording_factory({log, reason, loop, false}));
     auto f = std::make_shared<test_client_factory>();
     f->loop = &loop;
     loop.connect_unix(path, f);
