@@ -79,6 +79,11 @@ class tcp_connection final : public transport, public io_handler {
   [[gnu::noinline]] bool read_ended(ssize_t n);
   // write()'s socket did not take everything at once (n: what send returned).
   [[gnu::noinline]] bool write_rest(bytes_view data, ssize_t n);
+  // write() with output already queued, or after a close was asked for. Out of line and by
+  // value, so that write()'s fast path keeps its argument in registers.
+  [[gnu::noinline]] bool write_queued(bytes_view data);
+  // An edge with EPOLLERR: what is left to read, then the socket's error.
+  [[gnu::noinline]] void on_error_events(std::uint32_t events);
   void write_ready();
   // Sends what is queued; false if an error closed the connection.
   bool flush();
