@@ -28,7 +28,11 @@ constexpr std::size_t max_events = 256;
 
 }  // namespace
 
-reactor::reactor() : handle_error(print_error), events_(max_events), read_buffer_(64 * 1024) {
+reactor::reactor()
+    : handle_error(print_error),
+      events_(max_events),
+      events_size_(static_cast<int>(max_events)),
+      read_buffer_(std::make_unique_for_overwrite<char[]>(read_buffer_size)) {
   wakeup_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wakeup_fd_ < 0) throw_error(last_error(), "eventfd");
   watch(wakeup_fd_, EPOLLIN, wakeup_);
@@ -102,11 +106,11 @@ void reactor::unwatch(int fd) noexcept {
 
 // --- running -----------------------------------------------------------------------------------
 
-void reactor::run() {
-  running_ = true;
-  while (!stop_requested_.load(std::memory_order_acquire)) run_once();
-  stop_requested_.store(false, std::memory_order_release);
-  running_ = false;
+void reactor::report_current_exception() noexcept {
+  try {
+    if (handle_error) handle_error(std::current_exception());
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a failing error reporter stays quiet
+  }
 }
 
 void reactor::stop() noexcept {
@@ -118,26 +122,48 @@ void reactor::stop() noexcept {
 void reactor::run_once() {
   // Each step is skipped when it has nothing to do: an echo loop's iteration is the epoll_wait
   // and the dispatch, no clock read, no queue swap (bench/echo measures every instruction).
+  int timeout = -1;  // no timer and no call_soon work (an echo loop's case): wait for I/O alone
+  if (pending_timers() != 0 || !soon_.empty() || has_closing()) [[unlikely]] {
+    timeout = run_pending();
+    if (timeout == stopped) return;
+  }
+  int n = ::epoll_wait(epoll_.fileno(), events_.data(), events_size_, timeout);
+  if (n < 0) [[unlikely]]
+    n = wait_failed();
+  const epoll_event* const ready = events_.data();  // not resized during the batch
+  for (int i = 0; i < n; ++i) {
+    // Handlers are never freed during the batch (see retire), so the pointer is still good.
+    guarded([&] { static_cast<io_handler*>(ready[i].data.ptr)->on_events(ready[i].events); });
+  }
+  if (has_closing()) finish_closing();
+  if (n == events_size_) [[unlikely]]
+    grow_events();  // busy: take more per wait
+}
+
+void reactor::run() {
+  running_ = true;
+  while (!stop_requested_.load(std::memory_order_acquire)) run_once();
+  stop_requested_.store(false, std::memory_order_release);
+  running_ = false;
+}
+
+int reactor::run_pending() {
   if (pending_timers() != 0) run_due(clock::now(), [this](callback& fn) { guarded(fn); });
   if (!soon_.empty()) run_soon_queue();
   if (has_closing()) finish_closing();  // connections closed by timers or call_soon work
-  if (stop_requested_.load(std::memory_order_acquire)) return;
+  if (stop_requested_.load(std::memory_order_acquire)) return stopped;
+  return soon_.empty() && pending_timers() == 0 ? -1 : wait_ms();
+}
 
-  // No timer and no call_soon work (an echo loop's case): wait for I/O alone.
-  const int timeout = soon_.empty() && pending_timers() == 0 ? -1 : wait_ms();
-  int n = ::epoll_wait(epoll_.fileno(), events_.data(), static_cast<int>(events_.size()), timeout);
-  if (n < 0) {
-    // A signal: the next iteration recomputes the wait from the timers (PEP 475's rule).
-    if (errno != EINTR) throw_error(last_error(), "reactor.run", "epoll_wait");
-    n = 0;
-  }
-  for (int i = 0; i < n; ++i) {
-    // Handlers are never freed during the batch (see retire), so the pointer is still good.
-    guarded([&] { static_cast<io_handler*>(events_[i].data.ptr)->on_events(events_[i].events); });
-  }
-  if (has_closing()) finish_closing();
-  if (static_cast<std::size_t>(n) == events_.size())
-    events_.resize(events_.size() * 2);  // busy: take more per wait
+int reactor::wait_failed() {
+  // A signal: the next iteration recomputes the wait from the timers (PEP 475's rule).
+  if (errno != EINTR) throw_error(last_error(), "reactor.run", "epoll_wait");
+  return 0;
+}
+
+void reactor::grow_events() {
+  events_.resize(events_.size() * 2);
+  events_size_ = static_cast<int>(events_.size());
 }
 
 void reactor::io_watch::on_events(std::uint32_t ev) {

@@ -41,15 +41,27 @@ void tcp_connection::start() {
   sock_.setblocking(false);
   if (sock_.family() != AF_UNIX) sock_.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
   loop_.watch(sock_.fileno(), connection_events, *this);  // once: edge-triggered, never changed
+  update_direct_socket();
   call_protocol([&] { proto_->make_connection(*this, factory_.get()); });
 }
 
 template <class Fn>
 bool tcp_connection::call_protocol(Fn&& fn) {
-  if (loop_.guarded(fn)) return true;
+  // Not reactor::guarded: this landing pad needs only `this`, so the read loop keeps nothing
+  // else alive for it across the protocol's call.
+  try {
+    fn();
+    return true;
+  } catch (...) {
+    protocol_failed();
+    return false;
+  }
+}
+
+void tcp_connection::protocol_failed() noexcept {
+  loop_.report_current_exception();
   // Twisted logs the error and drops the connection: its protocol's state is unknown now.
   close(std::make_error_code(std::errc::connection_aborted));
-  return false;
 }
 
 void tcp_connection::on_events(std::uint32_t events) {
@@ -58,10 +70,14 @@ void tcp_connection::on_events(std::uint32_t events) {
     on_error_events(events);
     return;
   }
+  // Edge-triggered: EPOLLOUT comes with most edges; only a queue needs it. Sending first frees
+  // the queue before reading adds to it (and the read loop then need not keep `events`).
+  if ((events & EPOLLOUT) && queued_ != 0) {
+    write_ready();
+    if (state_ == state::closed) return;
+  }
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
     read_ready((events & (EPOLLRDHUP | EPOLLHUP)) != 0);
-  // Edge-triggered: EPOLLOUT comes with most edges; only a queue needs it.
-  if ((events & EPOLLOUT) && queued_ != 0 && state_ != state::closed) write_ready();
 }
 
 void tcp_connection::on_error_events(std::uint32_t events) {
@@ -74,7 +90,7 @@ void tcp_connection::on_error_events(std::uint32_t events) {
 }
 
 void tcp_connection::read_ready(bool peer_closed) {
-  const std::span<char> buf = loop_.read_buffer();
+  const std::span<char, reactor::read_buffer_size> buf = loop_.read_buffer();
   // Edge-triggered: drain the socket. A short read means it is empty for now, which saves
   // the read that would only say EAGAIN — unless the peer's FIN came with this edge: then read
   // on to the end of stream, as no later edge will announce it.
@@ -84,6 +100,7 @@ void tcp_connection::read_ready(bool peer_closed) {
     // through libc.
     const ssize_t n = ::read(sock_.fileno(), buf.data(), buf.size());
     if (n <= 0) [[unlikely]] {
+      if (n < 0 && errno == EAGAIN) return;  // drained: the common end of a full buffer's loop
       if (read_ended(n)) return;
       continue;
     }
@@ -110,18 +127,6 @@ bool tcp_connection::read_ended(ssize_t n) {
 void tcp_connection::write_ready() {
   if (queued_ == 0) return;
   if (flush()) after_write();
-}
-
-bool tcp_connection::write(bytes_view data) {
-  // The steady path of a server answering as it reads: nothing queued, and the socket takes
-  // everything at once. One send(2), nothing else to do; the rest is out of line.
-  if (!writes_refused_ && queued_ == 0) [[likely]] {
-    const ssize_t n = ::send(sock_.fileno(), data.data(), data.size(), MSG_NOSIGNAL);
-    if (n == static_cast<ssize_t>(data.size())) [[likely]]
-      return true;
-    return write_rest(data, n);
-  }
-  return write_queued(data);
 }
 
 bool tcp_connection::write_queued(bytes_view data) {
@@ -186,6 +191,7 @@ bool tcp_connection::write_sequence(std::span<const bytes_view> data) {
 void tcp_connection::queue(bytes_view data) {
   out_.emplace_back(data);
   queued_ += data.size();
+  set_direct_socket(-1);  // what comes next goes behind this
 }
 
 void tcp_connection::pop_front_chunk() noexcept {
@@ -229,6 +235,7 @@ bool tcp_connection::flush() {
       pop_front_chunk();
     }
   }
+  update_direct_socket();  // drained
   return true;
 }
 
@@ -255,7 +262,7 @@ void tcp_connection::lose_connection() {
   if (state_ != state::open) return;
   state_ = state::disconnecting;
   read_stops_ |= stop_not_open;
-  writes_refused_ = true;
+  refuse_writes();
   if (queued_ == 0) close({});
 }
 
@@ -273,7 +280,7 @@ void tcp_connection::abort_connection() {
 void tcp_connection::write_eof() {
   if (state_ != state::open || write_closed_) return;
   eof_pending_ = true;
-  writes_refused_ = true;
+  refuse_writes();
   after_write();
 }
 
@@ -304,7 +311,7 @@ void tcp_connection::close(std::error_code reason) noexcept {
   if (state_ == state::closed) return;
   state_ = state::closed;
   read_stops_ |= stop_not_open;
-  writes_refused_ = true;
+  refuse_writes();
   loop_.unwatch(sock_.fileno());
   try {
     sock_.close();
@@ -533,6 +540,7 @@ void tcp_connector::release_if_idle() noexcept {
   if (released_ || state_ != state::idle || retry_.active()) return;
   released_ = true;
   loop_.connectors_done_.splice(loop_.connectors_done_.end(), loop_.connectors_, self_);
+  loop_.closing_pending_ = true;
 }
 
 // --- reactor: TCP ------------------------------------------------------------------------------
@@ -544,6 +552,7 @@ void reactor::adopt(std::unique_ptr<tcp_connection> c) {
 
 void reactor::retire(tcp_connection& c) noexcept {
   closing_.splice(closing_.end(), connections_, c.self_);
+  closing_pending_ = true;
 }
 
 void reactor::finish_closing() noexcept {
@@ -554,6 +563,7 @@ void reactor::finish_closing() noexcept {
     c->deliver_connection_lost();
   }
   connectors_done_.clear();
+  closing_pending_ = !closing_.empty() || !connectors_done_.empty();
 }
 
 bool reactor::start_connection(socket s, const socket_address& peer,

@@ -39,7 +39,9 @@ namespace netkit {
 class reactor;
 class tcp_connector;
 
-class tcp_connection final : public transport, public io_handler {
+// io_handler first: the reactor's call to on_events, once per event, then needs no this-adjusting
+// thunk (transport's virtual calls, all off the steady path since write() is not one, get it).
+class tcp_connection final : public io_handler, public transport {
  public:
   tcp_connection(reactor& loop, socket sock, std::unique_ptr<protocol> proto,
                  std::shared_ptr<factory> f);
@@ -48,7 +50,6 @@ class tcp_connection final : public transport, public io_handler {
   ~tcp_connection();
 
   // transport
-  bool write(bytes_view data) override;
   bool write_sequence(std::span<const bytes_view> data) override;
   void lose_connection() override;
   void abort_connection() override;
@@ -77,11 +78,18 @@ class tcp_connection final : public transport, public io_handler {
   [[gnu::always_inline]] inline void read_ready(bool peer_closed);
   // recv returned n <= 0: end of stream or an error (true), or EINTR (false: read again).
   [[gnu::noinline]] bool read_ended(ssize_t n);
-  // write()'s socket did not take everything at once (n: what send returned).
-  [[gnu::noinline]] bool write_rest(bytes_view data, ssize_t n);
-  // write() with output already queued, or after a close was asked for. Out of line and by
-  // value, so that write()'s fast path keeps its argument in registers.
-  [[gnu::noinline]] bool write_queued(bytes_view data);
+  // transport's write() slow paths: output already queued or writes refused (no direct
+  // socket), or the socket did not take everything at once (n: what send returned).
+  bool write_queued(bytes_view data) override;
+  bool write_rest(bytes_view data, ssize_t n) override;
+  // Publishes the socket to transport::write() while nothing is queued and writes are allowed.
+  void update_direct_socket() noexcept {
+    set_direct_socket(!writes_refused_ && queued_ == 0 ? sock_.fileno() : -1);
+  }
+  void refuse_writes() noexcept {
+    writes_refused_ = true;
+    set_direct_socket(-1);
+  }
   // An edge with EPOLLERR: what is left to read, then the socket's error.
   [[gnu::noinline]] void on_error_events(std::uint32_t events);
   void write_ready();
@@ -95,6 +103,8 @@ class tcp_connection final : public transport, public io_handler {
   // connection. False then.
   template <class Fn>
   [[gnu::always_inline]] inline bool call_protocol(Fn&& fn);
+  // A protocol callback threw (inside call_protocol's catch): report it, close.
+  [[gnu::cold, gnu::noinline]] void protocol_failed() noexcept;
 
   reactor& loop_;
   socket sock_;
@@ -113,8 +123,7 @@ class tcp_connection final : public transport, public io_handler {
   bool writing_paused_ = false;  // pause_writing() sent to the protocol
   bool eof_pending_ = false;     // write_eof() waiting for the queue to drain
   bool write_closed_ = false;
-  // Set, never cleared, once lose_connection, write_eof or close was called: the one flag
-  // write()'s fast path tests.
+  // Set, never cleared, once lose_connection, write_eof or close was called (refuse_writes()).
   bool writes_refused_ = false;
   // Why reading stops, as bits: zero is the one test read_ready's loop makes per pass.
   static constexpr std::uint8_t stop_not_open = 1;  // disconnecting or closed

@@ -8,6 +8,9 @@
 // Thread safety: the reactor's thread only.
 #pragma once
 
+#include <sys/socket.h>
+#include <sys/types.h>
+
 #include <cstddef>
 #include <span>
 
@@ -20,7 +23,20 @@ class transport {
  public:
   // Sends data, at once if the socket takes it, else queued in order. Ignored (returns false)
   // once lose_connection() or abort_connection() was called.
-  virtual bool write(bytes_view data) = 0;
+  //
+  // Not virtual, as std::streambuf::sputc is not: a server answering as it reads writes once
+  // per message, and this way that write is one send(2) and a compare, with no call through the
+  // vtable. A transport that can send straight to a socket publishes it (set_direct_socket);
+  // every other case goes to the virtual write_queued / write_rest.
+  bool write(bytes_view data) {
+    if (direct_fd_ >= 0) [[likely]] {
+      const ssize_t n = ::send(direct_fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n == static_cast<ssize_t>(data.size())) [[likely]]
+        return true;
+      return write_rest(data, n);
+    }
+    return write_queued(data);
+  }
   virtual bool write_sequence(std::span<const bytes_view> data) = 0;
   // Closes after everything queued has been sent (Twisted's loseConnection).
   virtual void lose_connection() = 0;
@@ -43,6 +59,18 @@ class transport {
 
  protected:
   ~transport() = default;
+
+  // write() without a direct socket: queue, record, or refuse data.
+  virtual bool write_queued(bytes_view data) = 0;
+  // write()'s send(2) to the direct socket returned n (-1 with errno, or fewer bytes than
+  // data): retry, queue the rest, or close on an error.
+  virtual bool write_rest(bytes_view data, ssize_t n) = 0;
+  // The socket write() sends to at once, or -1: only while nothing is queued and writes are
+  // allowed, so that bytes never overtake queued ones.
+  void set_direct_socket(int fd) noexcept { direct_fd_ = fd; }
+
+ private:
+  int direct_fd_ = -1;
 };
 
 }  // namespace netkit

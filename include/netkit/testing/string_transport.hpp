@@ -32,7 +32,6 @@ class string_transport final : public transport {
   string_transport(socket_address host, socket_address peer);
 
   // transport
-  bool write(bytes_view data) override;
   bool write_sequence(std::span<const bytes_view> data) override;
   void lose_connection() override { ++lose_connection_calls_; }
   void abort_connection() override { ++abort_connection_calls_; }
@@ -69,6 +68,11 @@ class string_transport final : public transport {
 
   void set_peer(socket_address peer) { peer_ = std::move(peer); }
   void set_host(socket_address host) { host_ = std::move(host); }
+
+ protected:
+  // No direct socket: every write() lands in write_queued.
+  bool write_queued(bytes_view data) override;
+  bool write_rest(bytes_view data, ssize_t n) override;
 
  private:
   bool closing() const noexcept {
