@@ -265,7 +265,9 @@ body_decoder::step body_decoder::feed(std::string_view in, parse_error& err) {
       fail(err, 400, "chunk-size line longer than " + std::to_string(max_chunk_line) + " bytes", i);
       goto out;
     }
-    if (state_ >= state::trailer_start && state_ <= state::final_lf && line_ > max_trailer_) {
+    const bool in_trailers = (state_ >= state::trailer_start && state_ <= state::final_lf) ||
+                             (state_ == state::done && chunked_);
+    if (in_trailers && line_ > max_trailer_) {
       fail(err, 431, "trailer section longer than " + std::to_string(max_trailer_) + " bytes", i);
       goto out;
     }
