@@ -284,6 +284,8 @@ void tcp_connection::write_eof() {
   after_write();
 }
 
+reactor_time* tcp_connection::clock() noexcept { return &loop_; }
+
 socket_address tcp_connection::get_peer() const { return sock_.getpeername(); }
 socket_address tcp_connection::get_host() const { return sock_.getsockname(); }
 

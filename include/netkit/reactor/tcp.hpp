@@ -61,6 +61,7 @@ class tcp_connection final : public io_handler, public transport {
   bool disconnecting() const noexcept override { return state_ != state::open; }
   std::size_t buffered() const noexcept override { return queued_; }
   void set_write_buffer_limits(std::size_t high, std::size_t low) override;
+  reactor_time* clock() noexcept override;
 
   void on_events(std::uint32_t events) override;
   // Registers with the reactor and calls connection_made().

@@ -15,6 +15,7 @@
 #include <span>
 
 #include "netkit/bytes.hpp"
+#include "netkit/reactor/reactor_time.hpp"
 #include "netkit/socket/socket_address.hpp"
 
 namespace netkit {
@@ -56,6 +57,9 @@ class transport {
   virtual std::size_t buffered() const noexcept = 0;
   // The flow-control marks (defaults: 64 KiB and 16 KiB).
   virtual void set_write_buffer_limits(std::size_t high, std::size_t low) = 0;
+  // The clock this transport's timers run on (Twisted's transport.reactor), for a protocol's
+  // timeouts: its reactor, or null when there is none (a test double without a clock).
+  virtual reactor_time* clock() noexcept { return nullptr; }
 
  protected:
   ~transport() = default;

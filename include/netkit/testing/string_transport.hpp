@@ -42,6 +42,9 @@ class string_transport final : public transport {
   void resume_producing() override;
   std::size_t buffered() const noexcept override { return 0; }
   void set_write_buffer_limits(std::size_t high, std::size_t low) override;
+  // The clock set by set_clock (a fake_clock, typically), or null.
+  reactor_time* clock() noexcept override { return clock_; }
+  void set_clock(reactor_time* c) noexcept { clock_ = c; }
 
   // Everything written so far (Twisted's value()), and clear() to start afresh (it forgets
   // only the bytes, not the recorded calls).
@@ -80,6 +83,7 @@ class string_transport final : public transport {
   }
 
   bytes written_;
+  reactor_time* clock_ = nullptr;
   socket_address host_;
   socket_address peer_;
   int lose_connection_calls_ = 0;

@@ -1,0 +1,385 @@
+// netkit/http/server.hpp: the server on a real reactor, driven over loopback by a blocking
+// client that reads the answers with netkit's own response parser.
+#include "netkit/http/server.hpp"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <chrono>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "netkit/http/body_decoder.hpp"
+#include "netkit/http/parser.hpp"
+#include "netkit/reactor/port.hpp"
+#include "netkit/reactor/reactor.hpp"
+#include "netkit/socket/socket.hpp"
+
+namespace http = netkit::http;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A server with a few routes on a reactor of its own thread; stopped and joined on destruction.
+class served {
+ public:
+  explicit served(http::server_options opt = quiet()) : srv_(loop_, std::move(opt)) {
+    srv_.route("GET", "/",
+               [](const http::request&, http::response& r) { r.body = "Hello, World!"; });
+    srv_.route("POST", "/echo", [](const http::request& q, http::response& r) {
+      r.content_type = "application/octet-stream";
+      r.body = std::string(q.body);
+    });
+    srv_.route("GET", "/echo", [](const http::request& q, http::response& r) {
+      r.body = std::string(q.method) + " " + std::string(q.path) + " ? " + std::string(q.query);
+      if (auto ua = q.header("x-test")) r.headers.add("X-Seen", *ua);
+    });
+    srv_.route("GET", "/throw", [](const http::request&, http::response&) -> void {
+      throw std::runtime_error("handler failed on purpose");
+    });
+    port_ = srv_.listen(0).get_host().port();
+    thread_ = std::thread([this] { loop_.run(); });
+  }
+  served(const served&) = delete;
+  served& operator=(const served&) = delete;
+  ~served() {
+    loop_.call_from_thread([this] { loop_.stop(); });
+    thread_.join();
+  }
+
+  static http::server_options quiet() {
+    http::server_options o;
+    o.access_log = false;
+    return o;
+  }
+
+  int port() const { return port_; }
+
+  netkit::socket connect() const {
+    netkit::socket s(AF_INET, SOCK_STREAM);
+    s.settimeout(5s);
+    s.connect({"127.0.0.1", port_});
+    return s;
+  }
+
+ private:
+  netkit::reactor loop_;
+  http::server srv_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+struct answer {
+  int status = 0;
+  std::string reason;
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::string body;
+
+  std::string get(std::string_view name) const {
+    for (const auto& [n, v] : fields)
+      if (http::iequals(n, name)) return v;
+    return {};
+  }
+  bool has(std::string_view name) const {
+    for (const auto& f : fields)
+      if (http::iequals(f.first, name)) return true;
+    return false;
+  }
+};
+
+// Reads answers off a socket, keeping what follows one for the next.
+class reader {
+ public:
+  explicit reader(netkit::socket& s) : s_(s) {}
+
+  // The next answer, to a request made with `method`; fails the test on EOF or a bad head.
+  answer next(std::string_view method = "GET") {
+    http::response_head head;
+    http::parse_error err;
+    for (;;) {
+      const auto st = http::parse_response_head(buf_, method, {}, head, err);
+      if (st == http::parse_status::complete) break;
+      if (st == http::parse_status::error) throw std::runtime_error("bad answer: " + err.message);
+      if (!more()) throw std::runtime_error("EOF before an answer's head: " + buf_);
+    }
+    answer a;
+    a.status = head.status;
+    a.reason = head.reason;
+    for (const auto& f : head.fields) a.fields.emplace_back(f.name, f.value);
+    std::size_t used = head.size;
+    http::body_decoder d = http::body_decoder::for_response(head, {});
+    while (!d.done()) {
+      const auto step = d.feed(std::string_view(buf_).substr(used), err);
+      if (err.status != 0) throw std::runtime_error("bad body: " + err.message);
+      used += step.consumed;
+      a.body.append(step.data);
+      if (d.done()) break;
+      if (step.consumed == 0) {
+        const std::size_t keep = used;
+        if (!more()) {
+          d.finish(err);
+          if (err.status != 0) throw std::runtime_error("body cut short");
+          break;
+        }
+        used = keep;
+      }
+    }
+    buf_.erase(0, used);
+    return a;
+  }
+
+  // True when the server closed the connection with nothing more to say.
+  bool closed() {
+    if (!buf_.empty()) return false;
+    return !more();
+  }
+
+ private:
+  bool more() {
+    const netkit::bytes b = s_.recv(65536);
+    if (b.empty()) return false;
+    buf_ += b;
+    return true;
+  }
+  netkit::socket& s_;
+  std::string buf_;
+};
+
+TEST(HttpServer, AnswersAGetWithItsFields) {
+  served srv;
+  netkit::socket s = srv.connect();
+  s.sendall("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  reader r(s);
+  const answer a = r.next();
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.reason, "OK");
+  EXPECT_EQ(a.body, "Hello, World!");
+  EXPECT_EQ(a.get("Content-Length"), "13");
+  EXPECT_EQ(a.get("Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(a.get("Server"), "netkit");
+  EXPECT_TRUE(a.has("Date"));
+  EXPECT_FALSE(a.has("Connection"));
+}
+
+TEST(HttpServer, KeepsTheConnectionAliveAndAnswersPipelinedRequestsInOrder) {
+  served srv;
+  netkit::socket s = srv.connect();
+  s.sendall(
+      "GET /echo?n=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /echo?n=2 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+      "GET /echo?n=4 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  reader r(s);
+  EXPECT_EQ(r.next().body, "GET /echo ? n=1");
+  EXPECT_EQ(r.next().body, "GET /echo ? n=2");
+  EXPECT_EQ(r.next("POST").body, "hello");
+  const answer last = r.next();
+  EXPECT_EQ(last.body, "GET /echo ? n=4");
+  EXPECT_EQ(last.get("Connection"), "close");
+  EXPECT_TRUE(r.closed());
+}
+
+TEST(HttpServer, ARequestTricklingInByteByByteIsAnswered) {
+  served srv;
+  netkit::socket s = srv.connect();
+  s.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+  const std::string req =
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nTrailer: t\r\n\r\n";
+  for (char c : req) s.sendall(std::string_view(&c, 1));
+  reader r(s);
+  const answer a = r.next("POST");
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.body, "hello world");
+}
+
+TEST(HttpServer, HeadGetsTheFieldsWithoutTheBody) {
+  served srv;
+  netkit::socket s = srv.connect();
+  s.sendall("HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  reader r(s);
+  const answer head = r.next("HEAD");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.get("Content-Length"), "13");
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(r.next().body, "Hello, World!");  // the body was not sent: the next answer parses
+}
+
+TEST(HttpServer, UnknownPathsMethodsAndWrongMethodsAnswerAsPythonDoes) {
+  served srv;
+  {
+    netkit::socket s = srv.connect();
+    s.sendall("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
+    reader r(s);
+    const answer a = r.next();
+    EXPECT_EQ(a.status, 404);
+    EXPECT_EQ(a.get("Content-Type"), "text/html;charset=utf-8");
+    EXPECT_NE(a.body.find("<p>Error code: 404</p>"), std::string::npos);
+    EXPECT_EQ(a.get("Connection"), "close");  // send_error closes, as Python's does
+    EXPECT_TRUE(r.closed());
+  }
+  {
+    netkit::socket s = srv.connect();
+    s.sendall("DELETE / HTTP/1.1\r\nHost: x\r\n\r\n");
+    reader r(s);
+    const answer a = r.next();
+    EXPECT_EQ(a.status, 405);
+    EXPECT_EQ(a.get("Allow"), "GET");
+  }
+  {
+    netkit::socket s = srv.connect();
+    s.sendall("BREW / HTTP/1.1\r\nHost: x\r\n\r\n");
+    reader r(s);
+    const answer a = r.next();
+    EXPECT_EQ(a.status, 501);
+    EXPECT_EQ(a.reason, "Unsupported method ('BREW')");
+  }
+}
+
+TEST(HttpServer, ExpectContinueGetsA100BeforeTheBody) {
+  served srv;
+  netkit::socket s = srv.connect();
+  s.sendall("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  reader r(s);
+  const answer interim = r.next("POST");
+  EXPECT_EQ(interim.status, 100);
+  s.sendall("data");
+  const answer a = r.next("POST");
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.body, "data");
+}
+
+TEST(HttpServer, Http10ClosesUnlessAskedToKeepAlive) {
+  served srv;
+  {
+    netkit::socket s = srv.connect();
+    s.sendall("GET / HTTP/1.0\r\n\r\n");
+    reader r(s);
+    const answer a = r.next();
+    EXPECT_EQ(a.body, "Hello, World!");
+    EXPECT_EQ(a.get("Connection"), "close");
+    EXPECT_TRUE(r.closed());
+  }
+  {
+    netkit::socket s = srv.connect();
+    s.sendall("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n");
+    reader r(s);
+    EXPECT_EQ(r.next().get("Connection"), "keep-alive");
+    EXPECT_EQ(r.next().get("Connection"), "close");
+    EXPECT_TRUE(r.closed());
+  }
+}
+
+TEST(HttpServer, AHalfClosingClientGetsEveryAnswer) {
+  served srv;
+  netkit::socket s = srv.connect();
+  s.sendall("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+  s.shutdown(SHUT_WR);
+  reader r(s);
+  EXPECT_EQ(r.next().body, "Hello, World!");
+  EXPECT_EQ(r.next().body, "GET /echo ? ");
+  EXPECT_TRUE(r.closed());
+}
+
+struct refusal {
+  std::string name;
+  std::string request;
+  int status;
+};
+
+class HttpServerRefuses : public testing::TestWithParam<refusal> {};
+
+TEST_P(HttpServerRefuses, WithItsStatusThenCloses) {
+  served srv;
+  netkit::socket s = srv.connect();
+  s.sendall(GetParam().request);
+  reader r(s);
+  const answer a = r.next();
+  EXPECT_EQ(a.status, GetParam().status);
+  EXPECT_EQ(a.get("Connection"), "close");
+  EXPECT_TRUE(r.closed());
+  // ... and the server carries on.
+  netkit::socket t = srv.connect();
+  t.sendall("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  reader rt(t);
+  EXPECT_EQ(rt.next().status, 200);
+}
+
+std::string many_fields(int n) {
+  std::string s = "GET / HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < n; ++i) s += "X-" + std::to_string(i) + ": v\r\n";
+  return s + "\r\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Limits, HttpServerRefuses,
+    testing::Values(
+        refusal{"LongTarget", "GET /" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                414},
+        refusal{"TooManyFields", many_fields(10000), 431},
+        refusal{"HugeField",
+                "GET / HTTP/1.1\r\nHost: x\r\nX: " + std::string(70000, 'v') + "\r\n\r\n", 431},
+        refusal{"OneGigabyteBodyAnnounced",
+                "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n", 413},
+        refusal{"Garbage", "\x16\x03\x01 hello\r\n\r\n", 400},
+        refusal{"NoHost", "GET / HTTP/1.1\r\n\r\n", 400},
+        refusal{"LengthAndChunked",
+                "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: "
+                "chunked\r\n\r\n0\r\n\r\n",
+                400},
+        refusal{"Http2", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505},
+        refusal{"BadChunk",
+                "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+        refusal{"Throws", "GET /throw HTTP/1.1\r\nHost: x\r\n\r\n", 500}),
+    [](const testing::TestParamInfo<refusal>& p) { return p.param.name; });
+
+TEST(HttpServer, AClientTooSlowToSendItsHeadGets408) {
+  http::server_options o = served::quiet();
+  o.header_timeout = 200ms;
+  served srv(o);
+  netkit::socket s = srv.connect();
+  s.sendall("GET / HTTP/1.1\r\nHo");
+  reader r(s);
+  const answer a = r.next();  // waits on the socket (bounded by its 5 s timeout)
+  EXPECT_EQ(a.status, 408);
+  EXPECT_TRUE(r.closed());
+}
+
+TEST(HttpServer, AnIdleConnectionIsClosed) {
+  http::server_options o = served::quiet();
+  o.idle_timeout = 200ms;
+  served srv(o);
+  netkit::socket s = srv.connect();
+  s.sendall("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  reader r(s);
+  EXPECT_EQ(r.next().status, 200);
+  EXPECT_TRUE(r.closed());  // no second request: the server hangs up
+}
+
+TEST(HttpServer, LogsEachAnswerAsPythonDoes) {
+  std::mutex m;
+  std::vector<std::string> lines;
+  http::server_options o;
+  o.access_log_sink = [&](std::string_view line) {
+    std::lock_guard<std::mutex> lock(m);
+    lines.emplace_back(line);
+  };
+  {
+    served srv(o);
+    netkit::socket s = srv.connect();
+    s.sendall("GET /?q=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    reader r(s);
+    EXPECT_EQ(r.next().status, 200);
+    EXPECT_TRUE(r.closed());
+  }
+  ASSERT_EQ(lines.size(), 1u);
+  const std::string& l = lines[0];
+  EXPECT_EQ(l.rfind("127.0.0.1 - - [", 0), 0u) << l;
+  EXPECT_NE(l.find("] \"GET /?q=1 HTTP/1.1\" 200 -\n"), std::string::npos) << l;
+}
+
+}  // namespace
