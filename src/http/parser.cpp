@@ -302,16 +302,17 @@ parse_status parse_request_head(std::string_view buf, const parser_limits& limit
     return unfinished_start_line(partial, pos, limits, err);
   }
   const std::string_view line = line_at(buf, pos, lf);
-  if (line.size() > limits.max_request_line)
-    return fail(err, 414,
-                "request line of " + std::to_string(line.size()) + " bytes, more than " +
-                    std::to_string(limits.max_request_line) + at(pos));
-
+  // The method first, as when the line is still unfinished (garbage is a 400 either way).
   std::size_t i = 0;
   while (i < line.size() && is_tchar(line[i])) ++i;
   if (i == line.size()) return fail(err, 400, "request line has no target" + at(pos));
   if (line[i] != ' ') return fail(err, 400, bad_byte(line[i], "method", pos + i));
   if (i == 0) return fail(err, 400, "empty method" + at(pos));
+  if (line.size() > limits.max_request_line)
+    return fail(err, 414,
+                "request line of " + std::to_string(line.size()) + " bytes, more than " +
+                    std::to_string(limits.max_request_line) + at(pos));
+
   head.method = line.substr(0, i);
 
   const std::size_t t = i + 1;
