@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/sendfile.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -188,15 +189,49 @@ bool tcp_connection::write_sequence(std::span<const bytes_view> data) {
   return true;
 }
 
+bool tcp_connection::send_file(file_descriptor file, std::uint64_t offset, std::uint64_t count) {
+  if (state_ != state::open || write_closed_ || eof_pending_) return false;
+  if (count == 0) return true;
+  if (queued_ == 0) {
+    // Nothing waiting: straight to the socket; queue only what it does not take.
+    for (;;) {
+      const ssize_t n = send_file_part(file.get(), offset, count);
+      if (n > 0) {
+        offset += static_cast<std::uint64_t>(n);
+        count -= static_cast<std::uint64_t>(n);
+        if (count == 0) return true;
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      if (n < 0 && (errno == EINVAL || errno == ENOSYS))  // not a regular file: copy it
+        return transport::send_file(std::move(file), offset, count);
+      close(errno_code(n == 0 ? EIO : errno));
+      return false;
+    }
+  }
+  queue_file(std::move(file), offset, count);
+  after_write();
+  return true;
+}
+
 void tcp_connection::queue(bytes_view data) {
-  out_.emplace_back(data);
+  out_.emplace_back().data.assign(data);
   queued_ += data.size();
   set_direct_socket(-1);  // what comes next goes behind this
 }
 
+void tcp_connection::queue_file(file_descriptor file, std::uint64_t offset, std::uint64_t count) {
+  out_chunk& c = out_.emplace_back();
+  c.file = std::move(file);
+  c.file_offset = offset;
+  c.file_left = count;
+  queued_ += count;
+  set_direct_socket(-1);
+}
+
 void tcp_connection::pop_front_chunk() noexcept {
   out_offset_ = 0;
-  bytes().swap(out_[out_head_]);  // its memory goes now, not when the queue drains
+  out_[out_head_] = out_chunk();  // its memory (or file) goes now, not when the queue drains
   if (++out_head_ == out_.size()) {
     // Drained: start over at the front, keeping the capacity (no allocation next time).
     out_.clear();
@@ -208,13 +243,40 @@ void tcp_connection::pop_front_chunk() noexcept {
   }
 }
 
+// sendfile(2) of up to `count` bytes from `offset`: what it sent, or -1 with errno. 0 means
+// the file ended early (it shrank after its size was taken).
+ssize_t tcp_connection::send_file_part(int file, std::uint64_t offset, std::uint64_t count) {
+  auto off = static_cast<off_t>(offset);
+  ssize_t n = 0;
+  do {
+    n = ::sendfile(sock_.fileno(), file, &off, std::min<std::uint64_t>(count, 1U << 30));
+  } while (n < 0 && errno == EINTR);
+  return n;
+}
+
 bool tcp_connection::flush() {
   while (queued_ != 0) {
+    out_chunk& front = out_[out_head_];
+    if (front.file) {
+      const ssize_t n = send_file_part(front.file.get(), front.file_offset, front.file_left);
+      if (n <= 0) {
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+        close(errno_code(n == 0 ? EIO : errno));  // a file cut short: the peer's framing is lost
+        return false;
+      }
+      const auto sent = static_cast<std::uint64_t>(n);
+      front.file_offset += sent;
+      front.file_left -= sent;
+      queued_ -= static_cast<std::size_t>(sent);
+      if (front.file_left == 0) pop_front_chunk();
+      continue;
+    }
+    // The bytes up to the next file, in one writev.
     iovec iov[64];
     std::size_t count = 0;
-    for (std::size_t i = out_head_; i < out_.size() && count < 64; ++i, ++count) {
+    for (std::size_t i = out_head_; i < out_.size() && count < 64 && !out_[i].file; ++i, ++count) {
       const std::size_t skip = count == 0 ? out_offset_ : 0;
-      iov[count] = {out_[i].data() + skip, out_[i].size() - skip};
+      iov[count] = {out_[i].data.data() + skip, out_[i].data.size() - skip};
     }
     ssize_t n = ::writev(sock_.fileno(), iov, static_cast<int>(count));
     if (n < 0) {
@@ -226,7 +288,7 @@ bool tcp_connection::flush() {
     auto sent = static_cast<std::size_t>(n);
     queued_ -= sent;
     while (sent != 0) {
-      const std::size_t left = out_[out_head_].size() - out_offset_;
+      const std::size_t left = out_[out_head_].data.size() - out_offset_;
       if (sent < left) {
         out_offset_ += sent;
         break;

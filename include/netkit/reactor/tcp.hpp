@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <list>
 #include <memory>
 #include <span>
@@ -23,6 +24,7 @@
 #include <system_error>
 #include <vector>
 
+#include "netkit/file_descriptor.hpp"
 #include "netkit/inplace_function.hpp"
 #include "netkit/reactor/connector.hpp"
 #include "netkit/reactor/delayed_call.hpp"
@@ -51,6 +53,8 @@ class tcp_connection final : public io_handler, public transport {
 
   // transport
   bool write_sequence(std::span<const bytes_view> data) override;
+  // sendfile(2), straight away while nothing is queued, else in turn from the queue.
+  bool send_file(file_descriptor file, std::uint64_t offset, std::uint64_t count) override;
   void lose_connection() override;
   void abort_connection() override;
   void write_eof() override;
@@ -97,6 +101,8 @@ class tcp_connection final : public io_handler, public transport {
   // Sends what is queued; false if an error closed the connection.
   bool flush();
   void queue(bytes_view data);
+  void queue_file(file_descriptor file, std::uint64_t offset, std::uint64_t count);
+  ssize_t send_file_part(int file, std::uint64_t offset, std::uint64_t count);
   void pop_front_chunk() noexcept;
   void after_write();  // flow control and a pending close once the queue drains
   void deliver_connection_lost() noexcept;
@@ -114,7 +120,14 @@ class tcp_connection final : public io_handler, public transport {
   // Queued output, in order, from out_[out_head_]; out_offset_ bytes of that one are sent. A
   // vector with a head index rather than a deque: nothing is allocated until something is
   // queued (a deque allocates 624 bytes up front: two thirds of an idle connection's cost).
-  std::vector<bytes> out_;
+  // One piece of queued output: bytes, or (file set) file_left bytes of a file from file_offset.
+  struct out_chunk {
+    bytes data;
+    file_descriptor file;
+    std::uint64_t file_offset = 0;
+    std::uint64_t file_left = 0;
+  };
+  std::vector<out_chunk> out_;
   std::size_t out_head_ = 0;
   std::size_t out_offset_ = 0;
   std::size_t queued_ = 0;

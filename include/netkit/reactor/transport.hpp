@@ -12,9 +12,11 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 #include "netkit/bytes.hpp"
+#include "netkit/file_descriptor.hpp"
 #include "netkit/reactor/reactor_time.hpp"
 #include "netkit/socket/socket_address.hpp"
 
@@ -39,6 +41,11 @@ class transport {
     return write_queued(data);
   }
   virtual bool write_sequence(std::span<const bytes_view> data) = 0;
+  // Sends `count` bytes of an open file from `offset`, in order after what was written before,
+  // and closes the file once sent (or when the connection goes). The TCP transport uses
+  // sendfile(2), so the bytes never pass through user space; this default reads the file and
+  // writes it. False, like write(), when writes are refused or the file cannot be read.
+  virtual bool send_file(file_descriptor file, std::uint64_t offset, std::uint64_t count);
   // Closes after everything queued has been sent (Twisted's loseConnection).
   virtual void lose_connection() = 0;
   // Closes now, dropping what is queued, and resets the connection.

@@ -3,6 +3,7 @@
 // Every loop run is bounded by a guard timer.
 #include "netkit/reactor/tcp.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <signal.h>
@@ -138,6 +139,74 @@ TEST(ReactorTcp, DataWrittenBeforeLoseConnectionAllArrives) {
   client.join();
   EXPECT_FALSE(g.fired);
   EXPECT_EQ(received, total);
+  EXPECT_TRUE(refused);
+}
+
+// A temporary file holding `content`, removed on destruction.
+struct temp_file {
+  explicit temp_file(const std::string& content) {
+    char name[] = "/tmp/netkit_sendfile_XXXXXX";
+    const int fd = ::mkstemp(name);
+    if (fd < 0) throw std::runtime_error("mkstemp failed");
+    path = name;
+    for (std::size_t done = 0; done < content.size();) {
+      const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+      if (n <= 0) throw std::runtime_error("write failed");
+      done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  }
+  ~temp_file() { ::unlink(path.c_str()); }
+  netkit::file_descriptor open() const {
+    return netkit::file_descriptor(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  }
+  std::string path;
+};
+
+// Bytes, a whole file, bytes, a slice of the file: sendfile's bytes keep their place among the
+// written ones, whether they go at once or wait in the queue behind a slow reader.
+struct file_sender : netkit::protocol {
+  const temp_file* file = nullptr;
+  std::uint64_t size = 0;
+  reactor* loop = nullptr;
+  bool* refused_after_lose = nullptr;
+  void connection_made() override {
+    transport().write("head:");
+    transport().send_file(file->open(), 0, size);
+    transport().write(":middle:");
+    transport().send_file(file->open(), 10, 100);
+    transport().write(":tail");
+    transport().lose_connection();
+    *refused_after_lose = !transport().send_file(file->open(), 0, 1);
+  }
+  void connection_lost(std::error_code) override { loop->stop(); }
+};
+
+TEST(ReactorTcp, SendFileKeepsItsPlaceAmongWrites) {
+  std::string content(8 * 1024 * 1024, '\0');
+  for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>('a' + i % 23);
+  const temp_file file(content);
+  reactor loop;
+  guard g(loop, 20s);
+  bool refused = false;
+  auto& port = loop.listen_tcp(0, factory_with<file_sender>([&](file_sender& s) {
+                                 s.file = &file;
+                                 s.size = content.size();
+                                 s.loop = &loop;
+                                 s.refused_after_lose = &refused;
+                               }),
+                               "127.0.0.1");
+  std::string received;
+  std::thread client([&, p = port_of(port)] {
+    auto c = netkit::create_connection({"127.0.0.1", p}, 10.0);
+    for (netkit::bytes b; !(b = c.recv(1 << 16)).empty();) received += b;
+  });
+  loop.run();
+  client.join();
+  EXPECT_FALSE(g.fired);
+  const std::string expected = "head:" + content + ":middle:" + content.substr(10, 100) + ":tail";
+  EXPECT_EQ(received.size(), expected.size());
+  EXPECT_TRUE(received == expected);
   EXPECT_TRUE(refused);
 }
 

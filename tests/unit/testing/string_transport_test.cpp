@@ -2,7 +2,9 @@
 // after the connection was told to close, as every transport does.
 #include "netkit/testing/string_transport.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <array>
 #include <string>
@@ -33,6 +35,22 @@ TEST(StringTransport, RecordsWritesInOrder) {
   EXPECT_TRUE(t.write(std::string("x\0y", 3)));
   EXPECT_EQ(t.value(), std::string("x\0y", 3));
   EXPECT_EQ(t.buffered(), 0u);
+}
+
+TEST(StringTransport, SendFileRecordsTheFilesBytesThroughTheDefaultPath) {
+  char name[] = "/tmp/netkit_st_XXXXXX";
+  const int fd = ::mkstemp(name);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, "0123456789", 10), 10);
+  ::close(fd);
+  netkit::string_transport t;
+  EXPECT_TRUE(t.write("<"));
+  EXPECT_TRUE(t.send_file(netkit::file_descriptor(::open(name, O_RDONLY | O_CLOEXEC)), 2, 5));
+  EXPECT_TRUE(t.write(">"));
+  EXPECT_EQ(t.value(), "<23456>");
+  // A file shorter than the count asked for: refused, as the peer's framing would be wrong.
+  EXPECT_FALSE(t.send_file(netkit::file_descriptor(::open(name, O_RDONLY | O_CLOEXEC)), 8, 5));
+  ::unlink(name);
 }
 
 TEST(StringTransport, RecordsControlCalls) {
