@@ -72,7 +72,7 @@ std::string shell_quote(const std::string& s) {
 std::vector<std::string> run_python(const fs::path& dir, const std::vector<std::string>& paths) {
   const fs::path script = fs::path(__FILE__).parent_path().parent_path().parent_path() / "tools" /
                           "http_list_directory.py";
-  std::string cmd = "timeout 60 " + shell_quote(NETKIT_PYTHON) + " " +
+  std::string cmd = "PYTHONUTF8=1 timeout 60 " + shell_quote(NETKIT_PYTHON) + " " +
                     shell_quote(script.string()) + " " + shell_quote(dir.string());
   for (const auto& p : paths) cmd += " " + hex(p);
   FILE* f = ::popen(cmd.c_str(), "r");
