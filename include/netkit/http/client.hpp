@@ -90,7 +90,8 @@ class http_error : public url_error {
   http_error(std::string url, int code, std::string reason, http::headers headers,
              std::shared_ptr<url_response> body);
 
-  int code() const noexcept { return code_; }  // Python's e.code (e.status)
+  // Python's e.code (e.status); hides std::system_error::code(), which is empty here.
+  int code() const noexcept { return code_; }
   const std::string& url() const noexcept { return url_; }
   const http::headers& headers() const noexcept { return headers_; }
   // The answer's body, read as from url_response (empty when there is none).
