@@ -7,6 +7,7 @@
 #include <exception>
 #include <utility>
 
+#include "netkit/http/access_log.hpp"
 #include "netkit/http/body_decoder.hpp"
 #include "netkit/http/http_date.hpp"
 #include "netkit/http/status.hpp"
@@ -234,6 +235,8 @@ class http_connection final : public protocol {
     resp_.headers.clear();
     resp_.body.clear();
     resp_.close = false;
+    resp_.file.reset();
+    resp_.error_log.clear();
     try {
       route();
     } catch (const std::exception& e) {
@@ -241,6 +244,7 @@ class http_connection final : public protocol {
                    static_cast<int>(req_.method.size()), req_.method.data(),
                    static_cast<int>(req_.target.size()), req_.target.data(), e.what());
       resp_.headers.clear();
+      resp_.file.reset();
       resp_.set_error(500);
     }
     send(request_line_of(head_), head_.method == "HEAD", head_.keep_alive);
@@ -284,7 +288,7 @@ class http_connection final : public protocol {
 
   void send(std::string_view request_line, bool head_only, bool keep_alive) {
     const server_options& opt = st_->options;
-    const response& r = resp_;
+    response& r = resp_;
     const bool keep = keep_alive && !r.close;
     out_.clear();
     out_ += "HTTP/1.1 ";
@@ -314,7 +318,7 @@ class http_connection final : public protocol {
     const bool bodyless = has_no_body(r.status);
     if (!bodyless) {
       out_ += "Content-Length: ";
-      append_number(out_, r.body.size());
+      append_number(out_, r.file ? r.file_length : r.body.size());
       out_ += "\r\n";
     }
     if (!keep)
@@ -322,9 +326,12 @@ class http_connection final : public protocol {
     else if (head_.minor_version == 0)
       out_ += "Connection: keep-alive\r\n";
     out_ += "\r\n";
-    const bytes_view parts[2] = {out_, head_only || bodyless ? bytes_view() : bytes_view(r.body)};
+    const bool send_body = !head_only && !bodyless;
+    const bytes_view parts[2] = {out_, send_body && !r.file ? bytes_view(r.body) : bytes_view()};
     transport().write_sequence(parts);
-    if (opt.access_log) log(request_line, r.status);
+    if (send_body && r.file) transport().send_file(std::move(r.file), r.file_offset, r.file_length);
+    r.file.reset();
+    if (opt.access_log) log(request_line, r.status, r.error_log);
     if (!keep) finish();
   }
 
@@ -339,15 +346,12 @@ class http_connection final : public protocol {
   }
 
   // BaseHTTPRequestHandler.log_request's line: 'host - - [date] "request line" code -'.
-  void log(std::string_view request_line, int status) {
-    std::string line = req_.client_address.host();
-    line += " - - [";
-    line += log_date_time_string(std::time(nullptr));
-    line += "] \"";
-    line += request_line;
-    line += "\" ";
-    append_number(line, static_cast<std::uint64_t>(status));
-    line += " -\n";
+  void log(std::string_view request_line, int status, std::string_view error_log) {
+    const std::time_t now = std::time(nullptr);
+    const std::string host = req_.client_address.host();
+    std::string line;
+    if (!error_log.empty()) line = log_message_line(host, now, error_log);
+    line += access_log_line(host, now, request_line, status);
     const auto& sink = st_->options.access_log_sink;
     if (sink)
       sink(line);
@@ -435,6 +439,11 @@ std::optional<std::string_view> request::header(std::string_view name) const noe
 void response::set_error(int code, std::optional<std::string_view> message,
                          std::optional<std::string_view> explain) {
   status = code;
+  const std::string_view phrase = reason_phrase(code);
+  error_log = "code " + std::to_string(code) + ", message " +
+              std::string(message          ? *message
+                          : phrase.empty() ? "???"
+                                           : phrase);
   reason = message ? std::string(*message) : std::string();
   content_type = error_content_type;
   close = true;

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "netkit/file_descriptor.hpp"
 #include "netkit/http/header_fields.hpp"
 #include "netkit/http/parser.hpp"
 #include "netkit/reactor/factory.hpp"
@@ -63,6 +64,14 @@ struct response {
   http::headers headers;                                   // any others
   std::string body;                                        // not sent for HEAD or 1xx/204/304
   bool close = false;                                      // close the connection after it
+  // A line for the access log before the request's own (Python's send_error logs "code 404,
+  // message File not found" so); set by set_error.
+  std::string error_log;
+  // A file to send as the body instead of `body` (through sendfile(2)): file_length bytes
+  // from file_offset. Content-Length is file_length.
+  file_descriptor file;
+  std::uint64_t file_offset = 0;
+  std::uint64_t file_length = 0;
 
   // Python's send_error: the status, its HTML page (status.hpp's error_page), its
   // Content-Type and Connection: close. message, when given, replaces the reason phrase in
