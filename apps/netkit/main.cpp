@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
       netkit::app::add_url(app),
       netkit::app::add_ip(app),
       netkit::app::add_struct(app),
+      netkit::app::add_http_server(app),
+      netkit::app::add_get(app),
       netkit::app::add_bench(app),
   };
   // clang-format on
