@@ -8,6 +8,7 @@
 // runs N reactors (a reactor_pool, one listening socket each through SO_REUSEPORT).
 #include <sys/socket.h>
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -29,6 +30,8 @@ struct http_server_options {
   int port = 8000;
   int threads = 0;
   bool quiet = false;
+  double header_timeout = 10.0;
+  double idle_timeout = 60.0;
 };
 
 // Python's line: "Serving HTTP on 127.0.0.1 port 8000 (http://127.0.0.1:8000/) ...".
@@ -49,6 +52,8 @@ int serve(const http_server_options& o) {
 
   http::server_options options;
   options.access_log = !o.quiet;
+  options.header_timeout = std::chrono::duration<double>(o.header_timeout);
+  options.idle_timeout = std::chrono::duration<double>(o.idle_timeout);
   stop_signal stop;
   if (o.threads > 0) {
     reactor_pool pool(static_cast<std::size_t>(o.threads));
@@ -97,6 +102,15 @@ command add_http_server(CLI::App& app) {
       ->type_name("N")
       ->check(CLI::Range(1, 1024));
   sub->add_flag("--quiet", o->quiet, "no access log");
+  sub->add_option("--header-timeout", o->header_timeout,
+                  "seconds a request's head may take to arrive (then 408)")
+      ->type_name("S")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--idle-timeout", o->idle_timeout, "seconds an idle connection is kept")
+      ->type_name("S")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   return {sub, [o] { return serve(*o); }};
 }
 
