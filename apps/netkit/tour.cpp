@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <stdexcept>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "netkit/http.hpp"
 #include "netkit/reactor.hpp"
 #include "netkit/reactor/basic/line_receiver.hpp"
 #include "netkit/select.hpp"
@@ -497,6 +499,62 @@ void reactor_section() {
   reactor_tour::thread_step(loop);
   reactor_tour::line_step(loop);
 }
+// Python's http.server and urllib.request: a netkit::http::server with one route and static
+// files on a reactor thread, fetched with urlopen and urlretrieve.
+void http_section() {
+  char dir_template[] = "/tmp/netkit-tour-XXXXXX";
+  if (::mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
+  const std::filesystem::path dir = dir_template;
+  struct remove_dir {
+    std::filesystem::path path;
+    ~remove_dir() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  } cleanup{dir};
+  const std::string page = "<a href=\"/about/\">about</a>\n";
+  std::ofstream(dir / "index.html", std::ios::binary) << page;
+
+  netkit::reactor loop;
+  http::server_options options;
+  options.access_log = false;
+  http::server srv(loop, options);
+  srv.route("GET", "/hello",
+            [](const http::request&, http::response& r) { r.body = "Hello, World!"; });
+  srv.set_fallback(http::static_files(dir));
+  const int port = srv.listen(0).get_host().port();
+  std::thread serving([&loop] { loop.run(); });
+  struct stop_loop {
+    netkit::reactor& loop;
+    std::thread& thread;
+    ~stop_loop() {
+      loop.call_from_thread([this] { loop.stop(); });
+      thread.join();
+    }
+  } stopper{loop, serving};
+  const std::string base = "http://127.0.0.1:" + std::to_string(port) + "/";
+  out() << "  http::server on " << base << " (a /hello route, static files otherwise)\n";
+
+  http::url_response hello = http::urlopen(base + "hello", std::nullopt, seconds_f(step_timeout));
+  const bytes body = hello.read();
+  out() << "  urlopen /hello: " << hello.status() << ' ' << hello.reason() << ", " << repr(body)
+        << '\n';
+  expect_equal(body, "Hello, World!");
+
+  const std::string copy = (dir / "copy.html").native();
+  const auto [file, fields] = http::urlretrieve(base, copy);
+  out() << "  urlretrieve / (index.html): " << std::filesystem::file_size(file) << " bytes, "
+        << "Content-Type " << fields.get("Content-Type").value_or("?") << '\n';
+  expect_equal(std::to_string(std::filesystem::file_size(file)), std::to_string(page.size()));
+
+  try {
+    http::urlopen(base + "missing", std::nullopt, seconds_f(step_timeout));
+    throw std::runtime_error("/missing was found");
+  } catch (const http::http_error& e) {
+    out() << "  urlopen /missing: " << e.what() << '\n';
+    expect_equal(std::to_string(e.code()), "404");
+  }
+}
 
 struct section {
   std::string_view title;
@@ -513,6 +571,7 @@ constexpr std::array sections = {
     section{"selectors echo", selectors_echo},
     section{"socketserver threading", socketserver_threading},
     section{"reactor", reactor_section},
+    section{"HTTP", http_section},
 };
 
 int run_tour() {
@@ -540,7 +599,7 @@ command add_tour(CLI::App& app) {
       app.add_subcommand("tour", "Run every layer end to end on loopback, print a transcript");
   sub->footer(
       "Sections: TCP echo, UDP echo, Unix stream echo, socketpair, name resolution, selectors "
-      "echo, socketserver threading, reactor.");
+      "echo, socketserver threading, reactor, HTTP.");
   return {sub, run_tour};
 }
 

@@ -193,6 +193,9 @@ class Tour(unittest.TestCase):
         self.assertNotIn('FAILED', r.stdout)
         self.assertIn(f"received b'{MESSAGE}'", r.stdout)
         self.assertIn("getservbyname('http', 'tcp') = 80", r.stdout)
+        http = tour_section(self, 'HTTP')
+        self.assertIn("urlopen /hello: 200 OK, b'Hello, World!'", http)
+        self.assertIn('urlopen /missing: HTTP Error 404: File not found', http)
 
 
 def constants(prefix):
