@@ -14,8 +14,11 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <string>
@@ -127,19 +130,31 @@ namespace hello_client {
 // socketserver_threaded.py's and socketserver_forking.py's client: connect to the server, send
 // 'Hello, world' and print both sides. The socket is handed back open: the programs close it
 // only after shutting the server down.
+//
+// Everything the client prints, the address and the receive buffer are made before it
+// connects, so that from the moment the server can accept until the answer is in, this thread
+// never calls malloc or free: the forking server forks in that window, and GCC 12's
+// AddressSanitizer does not lock its allocator across fork(), so a child forked while this
+// thread held the allocator's lock would hang in its first allocation. (glibc's malloc is
+// fork-safe; this matters only for the asan build, which runs these programs too.)
 inline netkit::socket exchange(const std::string& ip, int port) {
+  const netkit::endpoint server =
+      netkit::socket_address::ipv4(ip, static_cast<std::uint16_t>(port));
+  const netkit::bytes message = "Hello, world";
+  const std::string sending = "Sending : " + netkit::repr(message) + "\n";
+  std::array<char, 1024> answer{};
+
   // Connect to the server
   netkit::socket s(AF_INET, SOCK_STREAM);
-  s.connect({ip, port});
+  s.connect(server);
 
   // Send the data
-  const netkit::bytes message = "Hello, world";
-  pymotw::print("Sending : " + netkit::repr(message));
+  std::cout << sending << std::flush;
   s.send(message);
 
   // Receive a response
-  const netkit::bytes response = s.recv(1024);
-  pymotw::print("Received: " + netkit::repr(response));
+  const std::size_t n = s.recv_into(answer);
+  pymotw::print("Received: " + netkit::repr(netkit::bytes_view(answer.data(), n)));
   return s;
 }
 
