@@ -179,9 +179,9 @@ class reader {
   std::string buf_;
 };
 
-class StaticFiles : public testing::Test {
+class HttpStaticFiles : public testing::Test {
  protected:
-  StaticFiles() {
+  HttpStaticFiles() {
     const fs::path& r = root();
     write_file(r / "hello.txt", "Hello, static world!\n");
     write_file(r / "page.html", "<p>a page</p>\n");
@@ -225,7 +225,7 @@ class StaticFiles : public testing::Test {
   served srv_{root_.path()};
 };
 
-TEST_F(StaticFiles, ADirectoryWithoutItsSlashIsRedirected) {
+TEST_F(HttpStaticFiles, ADirectoryWithoutItsSlashIsRedirected) {
   const answer a = fetch("/with_index?x=1#f");
   EXPECT_EQ(a.status, 301);
   EXPECT_EQ(a.get("Location"), "/with_index/?x=1#f");
@@ -235,7 +235,7 @@ TEST_F(StaticFiles, ADirectoryWithoutItsSlashIsRedirected) {
   EXPECT_EQ(fetch("/list/sub%20dir").get("Location"), "/list/sub%20dir/");
 }
 
-TEST_F(StaticFiles, ADirectoryWithAnIndexServesIt) {
+TEST_F(HttpStaticFiles, ADirectoryWithAnIndexServesIt) {
   const answer a = fetch("/with_index/");
   EXPECT_EQ(a.status, 200);
   EXPECT_EQ(a.get("Content-Type"), "text/html");
@@ -244,7 +244,7 @@ TEST_F(StaticFiles, ADirectoryWithAnIndexServesIt) {
   EXPECT_EQ(fetch("/dir_in/").body, "<h1>index</h1>\n");  // a symlink inside the root
 }
 
-TEST_F(StaticFiles, ADirectoryWithoutAnIndexIsListed) {
+TEST_F(HttpStaticFiles, ADirectoryWithoutAnIndexIsListed) {
   for (const std::string target : {"/list/", "/list/?q=1", "/", "/list/sub%20dir/"}) {
     const answer a = fetch(target);
     EXPECT_EQ(a.status, 200) << target;
@@ -264,7 +264,7 @@ TEST_F(StaticFiles, ADirectoryWithoutAnIndexIsListed) {
   EXPECT_NE(list.body.find("<a href=\"sub%20dir/\">sub dir/</a>"), std::string::npos) << list.body;
 }
 
-TEST_F(StaticFiles, AFileHasItsTypeLengthAndDate) {
+TEST_F(HttpStaticFiles, AFileHasItsTypeLengthAndDate) {
   const answer a = fetch("/hello.txt");
   EXPECT_EQ(a.status, 200);
   EXPECT_EQ(a.body, "Hello, static world!\n");
@@ -281,7 +281,7 @@ TEST_F(StaticFiles, AFileHasItsTypeLengthAndDate) {
   EXPECT_EQ(fetch("/list/../hello.txt").body, "Hello, static world!\n");
 }
 
-TEST_F(StaticFiles, AnEmptyFileIsServedWithLengthZero) {
+TEST_F(HttpStaticFiles, AnEmptyFileIsServedWithLengthZero) {
   const answer a = fetch("/empty.bin");
   EXPECT_EQ(a.status, 200);
   EXPECT_EQ(a.get("Content-Length"), "0");
@@ -293,7 +293,7 @@ TEST_F(StaticFiles, AnEmptyFileIsServedWithLengthZero) {
   EXPECT_EQ(fetch("/empty.bin", "GET", "Range: bytes=-5\r\n").status, 200);
 }
 
-TEST_F(StaticFiles, HeadHasTheFieldsOfGetButNoBody) {
+TEST_F(HttpStaticFiles, HeadHasTheFieldsOfGetButNoBody) {
   netkit::socket s = srv_.connect();
   s.sendall(
       "HEAD /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -321,7 +321,7 @@ TEST_F(StaticFiles, HeadHasTheFieldsOfGetButNoBody) {
   EXPECT_TRUE(r.closed());
 }
 
-TEST_F(StaticFiles, IfModifiedSinceGives304UnlessIfNoneMatchIsThere) {
+TEST_F(HttpStaticFiles, IfModifiedSinceGives304UnlessIfNoneMatchIsThere) {
   const answer same =
       fetch("/hello.txt", "GET", "If-Modified-Since: " + std::string(file_date) + "\r\n");
   EXPECT_EQ(same.status, 304);
@@ -349,7 +349,7 @@ TEST_F(StaticFiles, IfModifiedSinceGives304UnlessIfNoneMatchIsThere) {
             200);
 }
 
-TEST_F(StaticFiles, WhatIsNotThereIs404) {
+TEST_F(HttpStaticFiles, WhatIsNotThereIs404) {
   for (const char* target : {"/missing", "/hello.txt/", "/list/missing/", "/with_index/nope.html",
                              "/%00", "/hello.txt%00", "/list/B.txt/x"}) {
     const answer a = fetch(target);
@@ -361,7 +361,7 @@ TEST_F(StaticFiles, WhatIsNotThereIs404) {
   }
 }
 
-TEST_F(StaticFiles, MethodsOtherThanGetAndHeadAre501) {
+TEST_F(HttpStaticFiles, MethodsOtherThanGetAndHeadAre501) {
   netkit::socket s = srv_.connect();
   s.sendall("POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
   reader r(s);
@@ -373,7 +373,7 @@ TEST_F(StaticFiles, MethodsOtherThanGetAndHeadAre501) {
   EXPECT_EQ(fetch("/", "DELETE").status, 501);
 }
 
-TEST_F(StaticFiles, ASingleRangeIs206AndAnUnsatisfiableOne416) {
+TEST_F(HttpStaticFiles, ASingleRangeIs206AndAnUnsatisfiableOne416) {
   netkit::socket s = srv_.connect();
   s.sendall(
       "GET /hello.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=7-12\r\n\r\n"
@@ -409,7 +409,7 @@ TEST_F(StaticFiles, ASingleRangeIs206AndAnUnsatisfiableOne416) {
   EXPECT_TRUE(r.closed());
 }
 
-TEST_F(StaticFiles, ASymlinkOutOfTheRootIs404AndOneInsideIsServed) {
+TEST_F(HttpStaticFiles, ASymlinkOutOfTheRootIs404AndOneInsideIsServed) {
   EXPECT_EQ(fetch("/link_out").status, 404);
   EXPECT_EQ(fetch("/dir_out/").status, 404);
   EXPECT_EQ(fetch("/dir_out").status, 404);  // not even a 301 that would reveal a directory
@@ -424,7 +424,7 @@ TEST_F(StaticFiles, ASymlinkOutOfTheRootIs404AndOneInsideIsServed) {
   EXPECT_EQ(fetch("/late_link").status, 404);
 }
 
-TEST_F(StaticFiles, AFileRemovedBetweenRequestsIs404) {
+TEST_F(HttpStaticFiles, AFileRemovedBetweenRequestsIs404) {
   write_file(root() / "gone.txt", "here\n");
   netkit::socket s = srv_.connect();
   reader r(s);
@@ -437,7 +437,7 @@ TEST_F(StaticFiles, AFileRemovedBetweenRequestsIs404) {
   EXPECT_EQ(fetch("/gone.txt").body, "back\n");
 }
 
-TEST_F(StaticFiles, A20MiBFileReachesASlowReaderWholeWhileOthersAreServed) {
+TEST_F(HttpStaticFiles, A20MiBFileReachesASlowReaderWholeWhileOthersAreServed) {
   constexpr std::size_t size = 20u << 20;
   std::string content(size, '\0');
   std::mt19937 gen(12345);
