@@ -4,6 +4,7 @@
 #   ./build.sh test [PRESET] build and run the whole test suite (preset: release, asan, tsan, debug)
 #   ./build.sh fuzz [SECONDS] build the libFuzzer targets with clang and run each for SECONDS
 #   ./build.sh bench [ARGS]   build (release) and run the echo benchmark (bench/echo/run.py ARGS)
+#   ./build.sh bench-http [ARGS] build (release) and run the HTTP benchmark (bench/http/run.py ARGS)
 # Missing Debian packages are installed first (apt-get, only those that are missing).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -52,12 +53,20 @@ case "$cmd" in
     configure_and_build release --target netkit_app bench_echo_servers
     exec python3 bench/echo/run.py --build build/release "$@"
     ;;
+  bench-http)
+    shift
+    # The load generator and the peers (bench code only); Debian 12's nginx-light is a
+    # transitional package for nginx.
+    ensure_packages wrk nginx libcpp-httplib-dev valgrind strace
+    configure_and_build release --target netkit_app bench_http_servers
+    exec python3 bench/http/run.py --build build/release "$@"
+    ;;
   fuzz)
     ensure_packages clang libclang-rt-14-dev
     exec fuzz/run.sh "${2:-20}"
     ;;
   *)
-    sed -n '2,7p' "$0" >&2
+    sed -n '2,8p' "$0" >&2
     exit 2
     ;;
 esac
