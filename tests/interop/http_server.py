@@ -262,6 +262,9 @@ def parity_requests():
             ('IMS with an offset', 'GET', '/hello.txt',
              ('If-Modified-Since: Wed, 01 Jan 2100 00:00:00 +0100',)),
             ('IMS on a listing', 'GET', '/plain/', (future,)),
+            ('IMS on a directory\'s index', 'GET', '/sub/', (future,)),
+            ('IMS past on a directory\'s index', 'GET', '/sub/',
+             ('If-Modified-Since: Tue, 14 Nov 2023 22:13:19 GMT',)),
             ('HEAD IMS future', 'HEAD', '/hello.txt', (future,)),
             ('Range', 'GET', '/hello.txt', ('Range: bytes=0-4',)),
             ('Range beyond the end', 'GET', '/hello.txt', ('Range: bytes=1000-',))]:
@@ -448,6 +451,24 @@ def test_curl(check, app, tmp):
         check.true('curl: the listing names every entry', all(
             ('href="%s' % q(n.split('/')[0])) in r.stdout for n in FILES), r.stdout[:2000])
         server.stop()
+
+    # --threads 3: a reactor_pool, every loop serving files (sendfile) on its own connections.
+    server, port = start_netkit(app, root, '--threads', '3')
+    base = 'http://127.0.0.1:%d/' % port
+    with server:
+        args = [curl, '-sS', '--max-time', '20', '--parallel', '--parallel-max', '6']
+        names = [n for n in FILES for _ in range(3)]
+        for i, name in enumerate(names):
+            args += [base + q(name), '-o', os.path.join(tmp, 'pool-%d' % i)]
+        r = _common.run(args, timeout=30)
+        check.true('curl --parallel, --threads 3: exits 0', r.returncode == 0, r.stderr)
+        wrong = [name for i, name in enumerate(names)
+                 if not os.path.exists(os.path.join(tmp, 'pool-%d' % i))
+                 or open(os.path.join(tmp, 'pool-%d' % i), 'rb').read() != FILES[name]]
+        check.true('curl --parallel, --threads 3: %d downloads byte for byte' % len(names),
+                   not wrong, repr(wrong))
+        stopped = server.stop()
+        check.true('--threads 3: exits 0 on SIGTERM', stopped.returncode == 0, stopped.stderr)
 
 
 def test_urllib(check, app, tmp):

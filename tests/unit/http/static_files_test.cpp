@@ -474,4 +474,25 @@ TEST_F(HttpStaticFiles, A20MiBFileReachesASlowReaderWholeWhileOthersAreServed) {
   EXPECT_EQ(r.next().body, "Hello, static world!\n");  // in order, after both file bodies
 }
 
+// Content-Length was promised from fstat; when the file shrinks mid-body the promise cannot be
+// kept: the connection must close short (not hang, not spin) and the server serve on.
+TEST_F(HttpStaticFiles, AFileTruncatedWhileSentClosesTheConnectionShort) {
+  constexpr std::size_t size = 20u << 20;
+  write_file(root() / "shrinks.bin", std::string(size, 'x'));
+  netkit::socket s = srv_.connect(16384);
+  s.sendall("GET /shrinks.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string received;
+  while (received.find("\r\n\r\n") == std::string::npos) {
+    const netkit::bytes b = s.recv(4096);
+    ASSERT_FALSE(b.empty());
+    received += b;
+  }
+  // The head is here: the handler has run and the file is open with its 20 MiB length.
+  fs::resize_file(root() / "shrinks.bin", 1000);
+  std::size_t total = received.size();
+  for (netkit::bytes b; !(b = s.recv(65536)).empty();) total += b.size();  // EOF, within 10 s
+  EXPECT_LT(total, size);
+  EXPECT_EQ(fetch("/hello.txt").body, "Hello, static world!\n");
+}
+
 }  // namespace
