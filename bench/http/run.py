@@ -66,7 +66,8 @@ echo = _load_echo_run()
 log = echo.log
 
 SERVERS = ["raw", "netkit", "nginx", "httplib"]
-LABELS = {"raw": "raw", "netkit": "netkit", "nginx": "nginx", "httplib": "cpp-httplib"}
+LABELS = {"raw": "raw", "netkit": "netkit", "nginx": "nginx", "httplib": "cpp-httplib",
+          "netkit-static": "netkit, 4 KiB file", "nginx-static": "nginx, 4 KiB file"}
 HELLO = b"Hello, World!"
 LISTENING = r"^listening on 127\.0\.0\.1:(\d+)$"
 SERVING = r"^Serving HTTP on \S+ port (\d+) "
@@ -353,11 +354,11 @@ def response_end(buf):
     return (end if len(buf) >= end else None), closes
 
 
-def pingpong(port, connections, total, timeout=600.0):
-    """`total` GET / requests over `connections` keep-alive connections, one at a time on each
+def pingpong(port, connections, total, path="/", timeout=600.0):
+    """`total` GET requests for path over `connections` keep-alive connections, one at a time on each
     (as wrk sends them); a connection the server closes (cpp-httplib's keep-alive limit) is
     reopened. Runs on CPU 1, like wrk."""
-    request = f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
     sel = selectors.DefaultSelector()
     affinity = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {1} if os.cpu_count() > 1 else affinity)
@@ -410,12 +411,12 @@ def pingpong(port, connections, total, timeout=600.0):
         os.sched_setaffinity(0, affinity)
 
 
-def callgrind_ir(args, name, requests, tag):
+def callgrind_ir(args, name, path, requests, tag):
     """Instructions (Ir) of a server's whole run serving `requests`. Tried twice: once, nginx
     under valgrind left an empty profile (not reproduced since)."""
     for attempt in range(2):
         try:
-            return callgrind_once(args, name, requests, tag)
+            return callgrind_once(args, name, path, requests, tag)
         except RuntimeError as e:
             if attempt:
                 raise
@@ -423,13 +424,13 @@ def callgrind_ir(args, name, requests, tag):
     raise AssertionError("unreachable")
 
 
-def callgrind_once(args, name, requests, tag):
+def callgrind_once(args, name, path, requests, tag):
     out_file = os.path.join(args.out, "callgrind", f"callgrind.{tag}.{requests}.out")
     wrapper = ["taskset", "-c", "0", "valgrind", "--tool=callgrind", "--quiet",
                f"--callgrind-out-file={out_file}"]
     s = start(args, name, wrapper, start_timeout=120)
     try:
-        pingpong(s.port, args.count_connections, requests)
+        pingpong(s.port, args.count_connections, requests, path)
     finally:
         s.stop(timeout=120)
     with open(out_file) as f:
@@ -439,14 +440,14 @@ def callgrind_once(args, name, requests, tag):
     raise RuntimeError(f"no summary in {out_file}")
 
 
-def strace_counts(args, name, requests, tag):
+def strace_counts(args, name, path, requests, tag):
     out_file = os.path.join(args.out, "strace", f"strace.{tag}.{requests}.txt")
     wrapper = ["taskset", "-c", "0", "strace", "-f", "-c", "-o", out_file, "--"]
     s = start(args, name, wrapper, start_timeout=60)
     pid = None  # the server, strace's child: SIGTERM goes to it, strace then exits
     try:
         pid = echo.child_pid(s.proc.pid)
-        pingpong(s.port, args.count_connections, requests)
+        pingpong(s.port, args.count_connections, requests, path)
     finally:
         s.stop(pid=pid, timeout=60)
     counts = {}
@@ -462,18 +463,23 @@ def counts(args):
     n, small = args.count_requests, max(args.count_requests // 10, 1)
     row = {"connections": args.count_connections, "requests": n, "baseline_requests": small,
            "servers": {}}
-    for name in args.count_servers:
-        r = {}
+    subjects = [(name, "/") for name in args.count_servers]
+    if not args.no_static:
+        # The static path's per-request cost (open, fstat, headers, sendfile) on the small file.
+        subjects += [(name, STATIC_FILES[0][1]) for name in ("netkit-static", "nginx-static")
+                     if name != "nginx-static" or "nginx" in args.binaries]
+    for name, path in subjects:
+        r = {"path": path}
         tag = f"{name}.{args.count_connections}"
         if not args.no_callgrind:
-            ir_small, small_file = callgrind_ir(args, name, small, tag)
-            ir_big, big_file = callgrind_ir(args, name, n, tag)
+            ir_small, small_file = callgrind_ir(args, name, path, small, tag)
+            ir_big, big_file = callgrind_ir(args, name, path, n, tag)
             r["instructions_per_request"] = (ir_big - ir_small) / (n - small)
             r["callgrind_file"] = os.path.relpath(big_file, args.out)
             r["top_functions"] = echo.top_functions(small_file, big_file, n - small, count=15)
         if not args.no_strace:
-            c_small = strace_counts(args, name, small, tag)
-            c_big = strace_counts(args, name, n, tag)
+            c_small = strace_counts(args, name, path, small, tag)
+            c_big = strace_counts(args, name, path, n, tag)
             per = {}
             for call in set(c_small) | set(c_big):
                 d = (c_big.get(call, 0) - c_small.get(call, 0)) / (n - small)
@@ -486,6 +492,8 @@ def counts(args):
             f"{r.get('syscalls_per_request', 0)} syscalls/request {r.get('syscalls_by_name', '')}")
     base = row["servers"].get("raw", {})
     for r in row["servers"].values():
+        if r["path"] != "/":
+            continue
         if base.get("instructions_per_request") and "instructions_per_request" in r:
             r["instructions_ratio_to_raw"] = (r["instructions_per_request"] /
                                               base["instructions_per_request"])
@@ -523,6 +531,10 @@ def bars(results):
             misses.append(f"static {row['file']}: netkit {nk['requests_per_s']:,.0f}/s behind "
                           f"nginx {ng['requests_per_s']:,.0f}/s ({nk['ratio_to_nginx']:.2f}×)")
     return misses
+
+
+def ratio(r, key):
+    return f"{r[key]:.2f}" if key in r else "—"
 
 
 def markdown(results):
@@ -594,15 +606,15 @@ def markdown(results):
             ir, sc = r.get("instructions_per_request"), r.get("syscalls_per_request")
             by = ", ".join(f"{k} {v:g}" for k, v in r.get("syscalls_by_name", {}).items())
             lines.append(f"| {LABELS[s]} | {'—' if ir is None else f'{ir:,.0f}'} | "
-                         f"{r.get('instructions_ratio_to_raw', 0):.2f} | "
+                         f"{ratio(r, 'instructions_ratio_to_raw')} | "
                          f"{'—' if sc is None else f'{sc:.2f}'} | "
-                         f"{r.get('syscalls_ratio_to_raw', 0):.2f} | {by} |")
-        for s in ("netkit", "raw"):
+                         f"{ratio(r, 'syscalls_ratio_to_raw')} | {by} |")
+        for s in ("netkit", "raw", "netkit-static"):
             top = row["servers"].get(s, {}).get("top_functions")
             if not top:
                 continue
-            lines += ["", f"Where {s}'s instructions go (callgrind self cost per request, "
-                          "differential):", "", "| Ir/request | function |", "|---:|---|"]
+            lines += ["", f"Where {LABELS[s]}'s instructions go (callgrind self cost per "
+                          "request, differential):", "", "| Ir/request | function |", "|---:|---|"]
             for name, cost in top:
                 short = name if len(name) <= 110 else name[:107] + "..."
                 lines.append(f"| {cost:g} | `{short}` |")
