@@ -7,6 +7,8 @@ with real clients, python3's http.server as the reference, and hostile clients.
                 reason, Content-Type, Content-Length, Location, Last-Modified, the set of field
                 names and the body compared byte for byte. EXPECTED_DIFFERENCES lists, and
                 checks, every place they may differ.
+    protocol    request-level edges (Host, versions, limits, odd request lines) against
+                python3: the same status, or the documented pair where netkit differs.
     curl        every file downloaded and compared, `curl -I`, `-L` through a 301, several
                 transfers on one kept-alive connection.
     urllib      urllib.request.urlopen (files, a 301 followed, a 404's HTTPError) and
@@ -315,6 +317,9 @@ KNOWN_BUGS = {
         'a directory asked for as //host/... gets 301 Location: //host/.../, a scheme-relative '
         'URL (an open redirect to "host"); Python 3.11.7 collapses the leading slashes first '
         '(gh-87389): //sub gets Location: /sub/',
+    'HTTP/1.2':
+        'a request in HTTP/1.2 gets 505; RFC 9110 section 2.5 says a higher minor version SHOULD '
+        'be processed as the highest 1.x the server implements (HTTP/1.1), and Python serves it',
     'slow download':
         'the idle timer runs from the last byte received, even while an answer is still being '
         'sent: a download slower than --idle-timeout (default 60 s) plus the 2 s linger is '
@@ -406,6 +411,88 @@ def test_parity(check, app, tmp):
         nk.stop()
     for d in differences:
         print('note: ' + d, flush=True)
+
+
+# --- protocol edges, against python3 --------------------------------------------------------
+
+def many(n, host_last=True):
+    fields = b''.join(b'X-%d: v\r\n' % i for i in range(n))
+    return b'GET /hello.txt HTTP/1.1\r\n' + fields + b'Host: x\r\n\r\n'
+
+
+# label, raw request, (python status, netkit status) when they differ on purpose (None: equal;
+# a string: a KNOWN_BUGS key, XFAIL while they differ). Status 0: closed without an answer; -1:
+# an answer with no status line (Python's HTTP/0.9 style, which it also uses for errors found
+# before the version is known).
+PROTOCOL_CASES = [
+    ('HTTP/1.0 without Host', b'GET /hello.txt HTTP/1.0\r\n\r\n', None),
+    ('HTTP/1.1 without Host', b'GET /hello.txt HTTP/1.1\r\n\r\n', (200, 400)),
+    ('two Host fields', b'GET /hello.txt HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n', (200, 400)),
+    ('HTTP/0.9 request', b'GET /hello.txt\r\n', (-1, 400)),
+    ('99 fields + Host', many(99), (431, 200)),
+    ('98 fields + Host', many(98), None),
+    ('101 fields + Host', many(101), None),
+    ('a 9,000-byte target', b'GET /' + b'a' * 9000 + b' HTTP/1.1\r\nHost: x\r\n\r\n', (404, 414)),
+    ('a 65,537-byte target', b'GET /' + b'a' * 65537 + b' HTTP/1.1\r\nHost: x\r\n\r\n', None),
+    ('a 65,537-byte field', b'GET / HTTP/1.1\r\nHost: x\r\nX: ' + b'v' * 65537 + b'\r\n\r\n',
+     None),
+    ('HTTP/2.0', b'GET /hello.txt HTTP/2.0\r\nHost: x\r\n\r\n', (-1, 505)),
+    ('HTTP/1.2', b'GET /hello.txt HTTP/1.2\r\nHost: x\r\n\r\n', 'HTTP/1.2'),
+    ('FOO/1.1', b'GET /hello.txt FOO/1.1\r\nHost: x\r\n\r\n', (-1, 400)),
+    ('TLS bytes', b'\x16\x03\x01 hello\r\n\r\n', (-1, 400)),
+    ('lower-case method', b'get /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n', None),
+    ('OPTIONS *', b'OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n', None),
+    ('CONNECT', b'CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n', None),
+    ('two spaces after the method', b'GET  /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n', (200, 400)),
+    ('a field without a colon', b'GET /hello.txt HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n',
+     (200, 400)),
+    ('bare LF line ends', b'GET /hello.txt HTTP/1.1\nHost: x\n\n', None),
+    ('an empty line first', b'\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n', (0, 200)),
+    ('Expect: 100-continue on a GET',
+     b'GET /hello.txt HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n', None),
+    ('a chunked GET',
+     b'GET /hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+     None),
+    ('Content-Length: 1073741824 on a GET',
+     b'GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n', (200, 413)),
+]
+
+
+def raw_status(port, raw):
+    """The status of the answer to `raw` (sent, then the write side shut)."""
+    with socket.create_connection(('127.0.0.1', port), timeout=IO_TIMEOUT) as s:
+        s.sendall(raw)
+        s.shutdown(socket.SHUT_WR)
+        data = read_all(s)
+    if not data:
+        return 0
+    m = re.match(rb'HTTP/1\.[01] (\d{3}) ', data)
+    return int(m.group(1)) if m else -1
+
+
+def test_protocol(check, app, tmp):
+    root = make_tree(tmp)
+    nk, nk_port = start_netkit(app, root)
+    py, py_port = start_python(root)
+    with nk, py:
+        for label, raw, expected in PROTOCOL_CASES:
+            p, n = raw_status(py_port, raw), raw_status(nk_port, raw)
+            if isinstance(expected, str):
+                if p == n:
+                    print('XPASS protocol: %s: the same status (%d): remove it from KNOWN_BUGS'
+                          % (label, p), flush=True)
+                else:
+                    print('XFAIL protocol: %s: python %d, netkit %d: known netkit bug: %s' % (
+                        label, p, n, KNOWN_BUGS[expected]), flush=True)
+            elif expected is None:
+                check.true('protocol: %s: the same status (%d)' % (label, p), p == n,
+                           'python %d, netkit %d' % (p, n))
+            else:
+                check.true('protocol: %s: python %d, netkit %d (expected difference)' % (
+                    label, expected[0], expected[1]), (p, n) == expected,
+                    'python %d, netkit %d' % (p, n))
+        py.stop()
+        nk.stop()
 
 
 # --- real clients ---------------------------------------------------------------------------
@@ -1062,6 +1149,7 @@ def main():
     app, examples = os.path.abspath(args.app), args.examples
     tests = [
         ('parity', lambda c, t: test_parity(c, app, t)),
+        ('protocol', lambda c, t: test_protocol(c, app, t)),
         ('curl', lambda c, t: test_curl(c, app, t)),
         ('urllib', lambda c, t: test_urllib(c, app, t)),
         ('netkit_get', lambda c, t: test_netkit_get(c, app, t)),
