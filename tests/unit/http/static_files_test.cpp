@@ -474,6 +474,15 @@ TEST_F(HttpStaticFiles, A20MiBFileReachesASlowReaderWholeWhileOthersAreServed) {
   EXPECT_EQ(r.next().body, "Hello, static world!\n");  // in order, after both file bodies
 }
 
+// A known bug (docs/http_testing.md), disabled until src/http/static_files.cpp is fixed:
+// "//host/x" names the directory x, and its 301 must not send the browser to "host". Python
+// 3.11.7 collapses the leading slashes first (gh-87389).
+TEST_F(HttpStaticFiles, DISABLED_ADoubleSlashDoesNotRedirectOffTheSite) {
+  EXPECT_EQ(fetch("//list").get("Location"), "/list/");
+  const std::string location = fetch("//evil.example/%2e%2e").get("Location");
+  EXPECT_FALSE(location.starts_with("//")) << location;
+}
+
 // Content-Length was promised from fstat; when the file shrinks mid-body the promise cannot be
 // kept: the connection must close short (not hang, not spin) and the server serve on.
 TEST_F(HttpStaticFiles, AFileTruncatedWhileSentClosesTheConnectionShort) {
