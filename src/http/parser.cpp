@@ -52,7 +52,9 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
-// "HTTP/1.0" -> 0, "HTTP/1.1" -> 1; another HTTP/d.d -> 505; anything else -> 400.
+// "HTTP/1.0" -> 0, "HTTP/1.1" and any later 1.x -> 1 (RFC 9110 §2.5: a message of a higher
+// minor version is processed as the highest one we conform to, as Python does); another
+// HTTP/d.d -> 505; anything else -> 400.
 parse_status parse_version(std::string_view v, std::size_t offset, int& minor, parse_error& err) {
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
   if (v.size() != 8 || v.substr(0, 5) != "HTTP/" || !digit(v[5]) || v[6] != '.' || !digit(v[7])) {
@@ -61,10 +63,10 @@ parse_status parse_version(std::string_view v, std::size_t offset, int& minor, p
       shown += (c >= 0x20 && c < 0x7F) ? std::string(1, c) : describe(c);
     return fail(err, 400, "invalid HTTP version '" + shown + "'" + at(offset));
   }
-  if (v[5] != '1' || (v[7] != '0' && v[7] != '1'))
+  if (v[5] != '1')
     return fail(err, 505,
                 "HTTP version " + std::string(v.substr(5)) + " not supported" + at(offset));
-  minor = v[7] - '0';
+  minor = v[7] == '0' ? 0 : 1;
   return parse_status::complete;
 }
 

@@ -215,7 +215,13 @@ class http_connection final : public protocol {
   }
 
   void answer(std::string_view body) {
-    const std::string_view target = head_.target;
+    std::string_view target = head_.target;
+    // Python's parse_request (gh-87389): a path starting with '//' is reduced to one '/', or a
+    // redirect built from it ("//evil.example/") would send the client to another host.
+    if (target.starts_with("//")) {
+      const std::size_t slashes = std::min(target.find_first_not_of('/'), target.size());
+      target.remove_prefix(slashes - 1);
+    }
     const std::size_t cut = std::min(target.find('?'), target.find('#'));
     req_.method = head_.method;
     req_.target = target;
@@ -369,10 +375,22 @@ class http_connection final : public protocol {
 
   void on_timer() {
     if (closing_) {
-      transport().abort_connection();  // lingered long enough (or the client reads nothing)
+      // Lingered long enough. What the kernel still holds for the client goes out after a
+      // plain close (the FIN is queued behind it already); only output still queued here, for a
+      // client that has stopped reading, is dropped, with a reset.
+      if (transport().buffered() == 0)
+        transport().lose_connection();
+      else
+        transport().abort_connection();
       return;
     }
     const server_options& opt = st_->options;
+    // An answer still going out counts as activity while it moves: a long download is not
+    // idle, a client that stopped reading it is.
+    if (const std::size_t queued = transport().buffered(); queued != 0 && queued != last_queued_) {
+      last_queued_ = queued;
+      last_activity_ = now();
+    }
     const bool partial_head = !in_.empty() && !decoding_ && head_pending();
     const clock_type::time_point deadline =
         partial_head
@@ -413,6 +431,7 @@ class http_connection final : public protocol {
   bool closing_ = false;
   bool paused_ = false;
   clock_type::time_point last_activity_{};
+  std::size_t last_queued_ = 0;  // transport().buffered() when the timer last looked
   clock_type::time_point request_start_{};
   delayed_call timer_;
 };

@@ -23,7 +23,8 @@
 //     byte that cannot be in a method arrives, without waiting for the line to end.
 //   - target: not empty, no control bytes (0x00-0x1F, 0x7F) and no spaces; bytes >= 0x80 are
 //     passed through (decoding them is the caller's business): else 400.
-//   - version: exactly "HTTP/1.0" or "HTTP/1.1"; another "HTTP/d.d": 505; anything else: 400.
+//   - version: "HTTP/1.0", or "HTTP/1.1" or a later "HTTP/1.d" (read as 1.1: RFC 9110 §2.5, as
+//     Python does); another "HTTP/d.d" (2.0, 0.9): 505; anything else: 400.
 //   - a request line (without its line ending) longer than max_request_line: 414, as soon as
 //     the bytes received prove it (a response's status line has the same limit).
 //   - status-line = version SP 3DIGIT [SP reason]; reason: HTAB, SP, visible or >= 0x80 bytes.

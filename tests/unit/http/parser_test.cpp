@@ -117,6 +117,17 @@ const std::string http10_request =
     "GET /old HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 3\r\n\r\nabc";
 const std::string close_request = "DELETE /x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
 
+// RFC 9110 §2.5: a later minor version is processed as the highest one we implement (Python
+// serves HTTP/1.2 too).
+TEST(RequestHead, ALaterHttp1MinorVersionIsReadAs11) {
+  request_head head;
+  parse_error err;
+  const std::string req = "GET / HTTP/1.2\r\nHost: h\r\n\r\n";
+  ASSERT_EQ(parse_request_head(req, {}, head, err), parse_status::complete) << err.message;
+  EXPECT_EQ(head.minor_version, 1);
+  EXPECT_TRUE(head.keep_alive);
+}
+
 TEST(RequestHead, ParsesAGetIntoViewsOfTheBuffer) {
   request_head head;
   parse_error err;
@@ -282,7 +293,6 @@ TEST(RequestHead, EveryRuleHasItsStatus) {
       {"HTTP/1.0", req("GET / HTTP/1.0", ""), 0},
       {"HTTP/2.0", req("GET / HTTP/2.0"), 505},
       {"HTTP/0.9", req("GET / HTTP/0.9"), 505},
-      {"HTTP/1.2", req("GET / HTTP/1.2"), 505},
       {"HTTP/3.1", req("GET / HTTP/3.1"), 505},
       {"lowercase http", req("GET / http/1.1"), 400},
       {"HTTP/1.10", req("GET / HTTP/1.10"), 400},
