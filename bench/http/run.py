@@ -618,8 +618,10 @@ def markdown(results):
             for name, cost in top:
                 short = name if len(name) <= 110 else name[:107] + "..."
                 lines.append(f"| {cost:g} | `{short}` |")
-    lines += ["", f"⚠: other processes used more than {st['max_others']:.0%} of a CPU during "
-                  "every attempt (the least disturbed one is shown)."]
+    if any(r.get("disturbed") for part in results["hello"] + results["static"]
+           for r in part["servers"].values()):
+        lines += ["", f"⚠: other processes used more than {st['max_others']:.0%} of a CPU during "
+                      "every attempt (the least disturbed one is shown)."]
     misses = bars(results)
     lines += ["", "Bars (netkit ahead of nginx and cpp-httplib and ≥ 0.8× raw; static files at "
                   "least on par with nginx): " + ("all met." if not misses else "missed in:")]
