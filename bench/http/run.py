@@ -225,7 +225,9 @@ def measure(args, name, path, connections, expected, duration=None):
         after = echo.cpu_ticks(s.target_pid())
         procs1 = echo.process_ticks(me)
     finally:
-        s.stop()
+        status = s.stop()
+    if status != 0:  # SIGTERM is a clean stop for every server: anything else is a failure
+        raise RuntimeError(f"{name} exited with status {status} after its measurement")
     elapsed = w["duration_us"] / 1e6 or 1.0
     requests = max(w["requests"], 1)
     cpu_s = (after - before) / echo.CLK_TCK
