@@ -9,9 +9,9 @@
 #include <system_error>
 #include <utility>
 
+#include "../unicode_case.hpp"
 #include "netkit/url/quote.hpp"
 #include "text.hpp"
-#include "unicode_lower.hpp"
 
 namespace netkit::http {
 
@@ -50,7 +50,11 @@ std::string list_directory_html(std::string_view url_path, std::vector<directory
   };
   std::vector<keyed> sorted;
   sorted.reserve(entries.size());
-  for (auto& e : entries) sorted.push_back({detail::python_lower(detail::fsdecode(e.name)), &e});
+  // Python sorts by name.lower(), name being os.fsdecode'd: str order is code point order.
+  for (auto& e : entries) {
+    const std::u32string name = netkit::detail::decode_utf8(detail::fsdecode(e.name));
+    sorted.push_back({netkit::detail::python_lower(name), &e});
+  }
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const keyed& a, const keyed& b) { return a.key < b.key; });
 

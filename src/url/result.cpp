@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
+#include "../unicode_case.hpp"
 #include "netkit/repr.hpp"
 #include "netkit/url/error.hpp"
-#include "unicode_tables.hpp"
 
 namespace netkit::url {
 namespace {
@@ -58,7 +58,7 @@ std::optional<std::string> netloc_hostname(std::string_view netloc) {
   if (host.empty()) return std::nullopt;
   // A scoped IPv6 address's zone id keeps its case (fe80::1%eTH0).
   const std::size_t percent = host.find('%');
-  std::string out = detail::python_lower(host.substr(0, percent));
+  std::string out = netkit::detail::python_lower(host.substr(0, percent));
   if (percent != std::string_view::npos) out.append(host.substr(percent));
   return out;
 }

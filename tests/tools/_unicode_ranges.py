@@ -1,6 +1,7 @@
-"""Shared by the generators of netkit's Unicode tables (gen_url_unicode_tables.py,
-gen_unicode_printable.py): walking the code space, turning a per-code-point answer of the running
-CPython into compact runs or ranges, and writing a generated C++ source the same way every time.
+"""Shared by the generators of netkit's Unicode tables (gen_unicode_case.py,
+gen_unicode_printable.py, gen_url_unicode_tables.py): walking the code space, turning a
+per-code-point answer of the running CPython into compact runs or ranges, and writing a
+generated C++ source the same way every time.
 
 Not a program: the generators import it (the leading underscore keeps it out of ctest's globs).
 """

@@ -71,6 +71,11 @@ TEST(UrlParse, Hostnames) {
             "\xcf\x83\xce\xb1\xcf\x83.gr");  // ΣΑΣ.GR -> σασ.gr
   EXPECT_EQ(url::urlsplit("http://\xce\x91\xce\xa3/").hostname(), "\xce\xb1\xcf\x82");  // ας
   EXPECT_EQ(url::urlsplit("http://\xc4\xb0/").hostname(), "i\xcc\x87");  // İ -> i + U+0307
+  // Final sigma as python3 has it: '.' is case-ignorable, so the sigma before ".com" is not final.
+  EXPECT_EQ(url::urlsplit("http://\xce\xa3\xce\x91\xce\xa3:80/").hostname(),
+            "\xcf\x83\xce\xb1\xcf\x82");  // ΣΑΣ -> σας
+  EXPECT_EQ(url::urlsplit("http://\xce\xa3\xce\x91\xce\xa3.com/").hostname(),
+            "\xcf\x83\xce\xb1\xcf\x83.com");  // ΣΑΣ.com -> σασ.com
 }
 
 TEST(UrlParse, Ports) {
