@@ -20,9 +20,7 @@
 #include <tuple>
 #include <vector>
 
-#include "netkit/http/server.hpp"
-#include "netkit/reactor/port.hpp"
-#include "netkit/reactor/reactor.hpp"
+#include "helpers.hpp"
 #include "netkit/socket/functions.hpp"
 #include "netkit/socket/socket.hpp"
 
@@ -31,71 +29,48 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// netkit's server on a reactor of its own thread, with the routes the tests use.
-class served {
- public:
-  served() : srv_(loop_, quiet()) {
-    srv_.route("GET", "/",
-               [](const http::request&, http::response& r) { r.body = "Hello, World!"; });
-    srv_.route("POST", "/echo", [](const http::request& q, http::response& r) {
-      r.body = std::string(q.method) + " " + std::string(q.body);
-    });
-    srv_.route("GET", "/echo", [](const http::request& q, http::response& r) {
-      r.body = std::string(q.method) + " " + std::string(q.target);
-    });
-    srv_.route("GET", "/lines",
-               [](const http::request&, http::response& r) { r.body = "one\ntwo\r\n\nthree"; });
-    srv_.route("GET", "/big", [](const http::request&, http::response& r) {
-      r.content_type = "application/octet-stream";
-      r.body = big_body();
-    });
-    srv_.route("GET", "/missing", [](const http::request&, http::response& r) {
-      r.status = 404;
-      r.body = "no such thing";
-      r.headers.add("X-Why", "test");
-    });
-    srv_.route("GET", "/empty", [](const http::request&, http::response& r) { r.status = 204; });
-    // /to/<code>?<location>: a redirect with that status to that Location.
-    srv_.set_fallback([](const http::request& q, http::response& r) {
-      if (q.path.substr(0, 4) == "/to/") {
-        r.status = std::stoi(std::string(q.path.substr(4)));
-        if (!q.query.empty()) r.headers.add("Location", q.query);
-        r.body = "moved";
-        return;
-      }
-      r.set_error(404);
-    });
-    port_ = srv_.listen(0).get_host().port();
-    thread_ = std::thread([this] { loop_.run(); });
-  }
-  served(const served&) = delete;
-  served& operator=(const served&) = delete;
-  ~served() {
-    loop_.call_from_thread([this] { loop_.stop(); });
-    thread_.join();
-  }
+std::string big_body() {
+  std::string b(1 << 20, '\0');
+  for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<char>((i * 7919) >> 3);
+  return b;
+}
 
-  std::string url(std::string_view path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
-  }
+// The routes the tests use.
+void add_routes(http::server& srv) {
+  srv.route("GET", "/", [](const http::request&, http::response& r) { r.body = "Hello, World!"; });
+  srv.route("POST", "/echo", [](const http::request& q, http::response& r) {
+    r.body = std::string(q.method) + " " + std::string(q.body);
+  });
+  srv.route("GET", "/echo", [](const http::request& q, http::response& r) {
+    r.body = std::string(q.method) + " " + std::string(q.target);
+  });
+  srv.route("GET", "/lines",
+            [](const http::request&, http::response& r) { r.body = "one\ntwo\r\n\nthree"; });
+  srv.route("GET", "/big", [](const http::request&, http::response& r) {
+    r.content_type = "application/octet-stream";
+    r.body = big_body();
+  });
+  srv.route("GET", "/missing", [](const http::request&, http::response& r) {
+    r.status = 404;
+    r.body = "no such thing";
+    r.headers.add("X-Why", "test");
+  });
+  srv.route("GET", "/empty", [](const http::request&, http::response& r) { r.status = 204; });
+  // /to/<code>?<location>: a redirect with that status to that Location.
+  srv.set_fallback([](const http::request& q, http::response& r) {
+    if (q.path.substr(0, 4) == "/to/") {
+      r.status = std::stoi(std::string(q.path.substr(4)));
+      if (!q.query.empty()) r.headers.add("Location", q.query);
+      r.body = "moved";
+      return;
+    }
+    r.set_error(404);
+  });
+}
 
-  static std::string big_body() {
-    std::string b(1 << 20, '\0');
-    for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<char>((i * 7919) >> 3);
-    return b;
-  }
-
- private:
-  static http::server_options quiet() {
-    http::server_options o;
-    o.access_log = false;
-    return o;
-  }
-
-  netkit::reactor loop_;
-  http::server srv_;
-  int port_ = 0;
-  std::thread thread_;
+// netkit's server with those routes on a reactor of its own thread (helpers.hpp).
+struct served : netkit_test::server_thread {
+  served() : server_thread(add_routes) {}
 };
 
 // A loopback server that hands every connection, with the request head it sent (and the body
@@ -257,7 +232,7 @@ TEST(HttpClient, ReadsInPiecesLinesAndIteration) {
       EXPECT_LE(b.size(), 64u * 1024);
       all += b;
     }
-    EXPECT_EQ(all, served::big_body());
+    EXPECT_EQ(all, big_body());
   }
   {
     auto r = http::urlopen(srv.url("/big"));
@@ -534,7 +509,7 @@ TEST(HttpClient, UrlretrieveCopiesToAFileAndReportsEachBlock) {
     calls.emplace_back(n, bs, total);
   };
   const auto [name, headers] = http::urlretrieve(srv.url("/big"), {}, hook);
-  EXPECT_EQ(read_file(name), served::big_body());
+  EXPECT_EQ(read_file(name), big_body());
   EXPECT_EQ(headers.get("Content-Length"), std::to_string(1 << 20));
   ASSERT_EQ(calls.size(), 1u + (1u << 20) / 8192);
   for (std::size_t i = 0; i < calls.size(); ++i)

@@ -10,13 +10,9 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "netkit/http/body_decoder.hpp"
-#include "netkit/http/parser.hpp"
-#include "netkit/reactor/port.hpp"
-#include "netkit/reactor/reactor.hpp"
+#include "helpers.hpp"
 #include "netkit/socket/socket.hpp"
 
 namespace http = netkit::http;
@@ -24,129 +20,28 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A server with a few routes on a reactor of its own thread; stopped and joined on destruction.
-class served {
- public:
-  explicit served(http::server_options opt = quiet()) : srv_(loop_, std::move(opt)) {
-    srv_.route("GET", "/",
-               [](const http::request&, http::response& r) { r.body = "Hello, World!"; });
-    srv_.route("POST", "/echo", [](const http::request& q, http::response& r) {
-      r.content_type = "application/octet-stream";
-      r.body = std::string(q.body);
-    });
-    srv_.route("GET", "/echo", [](const http::request& q, http::response& r) {
-      r.body = std::string(q.method) + " " + std::string(q.path) + " ? " + std::string(q.query);
-      if (auto ua = q.header("x-test")) r.headers.add("X-Seen", *ua);
-    });
-    srv_.route("GET", "/throw", [](const http::request&, http::response&) -> void {
-      throw std::runtime_error("handler failed on purpose");
-    });
-    port_ = srv_.listen(0).get_host().port();
-    thread_ = std::thread([this] { loop_.run(); });
-  }
-  served(const served&) = delete;
-  served& operator=(const served&) = delete;
-  ~served() {
-    loop_.call_from_thread([this] { loop_.stop(); });
-    thread_.join();
-  }
+using netkit_test::answer;
+using netkit_test::reader;
 
-  static http::server_options quiet() {
-    http::server_options o;
-    o.access_log = false;
-    return o;
-  }
+void add_routes(http::server& srv) {
+  srv.route("GET", "/", [](const http::request&, http::response& r) { r.body = "Hello, World!"; });
+  srv.route("POST", "/echo", [](const http::request& q, http::response& r) {
+    r.content_type = "application/octet-stream";
+    r.body = std::string(q.body);
+  });
+  srv.route("GET", "/echo", [](const http::request& q, http::response& r) {
+    r.body = std::string(q.method) + " " + std::string(q.path) + " ? " + std::string(q.query);
+    if (auto ua = q.header("x-test")) r.headers.add("X-Seen", *ua);
+  });
+  srv.route("GET", "/throw", [](const http::request&, http::response&) -> void {
+    throw std::runtime_error("handler failed on purpose");
+  });
+}
 
-  int port() const { return port_; }
-
-  netkit::socket connect() const {
-    netkit::socket s(AF_INET, SOCK_STREAM);
-    s.settimeout(5s);
-    s.connect({"127.0.0.1", port_});
-    return s;
-  }
-
- private:
-  netkit::reactor loop_;
-  http::server srv_;
-  int port_ = 0;
-  std::thread thread_;
-};
-
-struct answer {
-  int status = 0;
-  std::string reason;
-  std::vector<std::pair<std::string, std::string>> fields;
-  std::string body;
-
-  std::string get(std::string_view name) const {
-    for (const auto& [n, v] : fields)
-      if (http::iequals(n, name)) return v;
-    return {};
-  }
-  bool has(std::string_view name) const {
-    for (const auto& f : fields)
-      if (http::iequals(f.first, name)) return true;
-    return false;
-  }
-};
-
-// Reads answers off a socket, keeping what follows one for the next.
-class reader {
- public:
-  explicit reader(netkit::socket& s) : s_(s) {}
-
-  // The next answer, to a request made with `method`; fails the test on EOF or a bad head.
-  answer next(std::string_view method = "GET") {
-    http::response_head head;
-    http::parse_error err;
-    for (;;) {
-      const auto st = http::parse_response_head(buf_, method, {}, head, err);
-      if (st == http::parse_status::complete) break;
-      if (st == http::parse_status::error) throw std::runtime_error("bad answer: " + err.message);
-      if (!more()) throw std::runtime_error("EOF before an answer's head: " + buf_);
-    }
-    answer a;
-    a.status = head.status;
-    a.reason = head.reason;
-    for (const auto& f : head.fields) a.fields.emplace_back(f.name, f.value);
-    std::size_t used = head.size;
-    http::body_decoder d = http::body_decoder::for_response(head, {});
-    while (!d.done()) {
-      const auto step = d.feed(std::string_view(buf_).substr(used), err);
-      if (err.status != 0) throw std::runtime_error("bad body: " + err.message);
-      used += step.consumed;
-      a.body.append(step.data);
-      if (d.done()) break;
-      if (step.consumed == 0) {
-        const std::size_t keep = used;
-        if (!more()) {
-          d.finish(err);
-          if (err.status != 0) throw std::runtime_error("body cut short");
-          break;
-        }
-        used = keep;
-      }
-    }
-    buf_.erase(0, used);
-    return a;
-  }
-
-  // True when the server closed the connection with nothing more to say.
-  bool closed() {
-    if (!buf_.empty()) return false;
-    return !more();
-  }
-
- private:
-  bool more() {
-    const netkit::bytes b = s_.recv(65536);
-    if (b.empty()) return false;
-    buf_ += b;
-    return true;
-  }
-  netkit::socket& s_;
-  std::string buf_;
+// A server with those routes on a reactor of its own thread (helpers.hpp).
+struct served : netkit_test::server_thread {
+  explicit served(http::server_options opt = netkit_test::quiet())
+      : server_thread(add_routes, std::move(opt)) {}
 };
 
 TEST(HttpServer, AnswersAGetWithItsFields) {
@@ -338,19 +233,19 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<refusal>& p) { return p.param.name; });
 
 TEST(HttpServer, AClientTooSlowToSendItsHeadGets408) {
-  http::server_options o = served::quiet();
+  http::server_options o = netkit_test::quiet();
   o.header_timeout = 200ms;
   served srv(o);
   netkit::socket s = srv.connect();
   s.sendall("GET / HTTP/1.1\r\nHo");
   reader r(s);
-  const answer a = r.next();  // waits on the socket (bounded by its 5 s timeout)
+  const answer a = r.next();  // waits on the socket (bounded by its 10 s timeout)
   EXPECT_EQ(a.status, 408);
   EXPECT_TRUE(r.closed());
 }
 
 TEST(HttpServer, AnIdleConnectionIsClosed) {
-  http::server_options o = served::quiet();
+  http::server_options o = netkit_test::quiet();
   o.idle_timeout = 200ms;
   served srv(o);
   netkit::socket s = srv.connect();

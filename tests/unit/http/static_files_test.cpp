@@ -19,16 +19,12 @@
 #include <random>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
-#include "netkit/http/body_decoder.hpp"
+#include "helpers.hpp"
 #include "netkit/http/directory_listing.hpp"
 #include "netkit/http/http_date.hpp"
-#include "netkit/http/parser.hpp"
-#include "netkit/reactor/port.hpp"
-#include "netkit/reactor/reactor.hpp"
 #include "netkit/socket/socket.hpp"
 
 namespace http = netkit::http;
@@ -69,114 +65,13 @@ void write_file(const fs::path& p, std::string_view content) {
   if (::utimensat(AT_FDCWD, p.c_str(), times, 0) != 0) throw std::runtime_error("utimensat");
 }
 
-// static_files(root) on a reactor of its own thread; stopped and joined on destruction.
-class served {
- public:
-  explicit served(const fs::path& root) : srv_(loop_, quiet()) {
-    srv_.set_fallback(http::static_files(root));
-    port_ = srv_.listen(0).get_host().port();
-    thread_ = std::thread([this] { loop_.run(); });
-  }
-  served(const served&) = delete;
-  served& operator=(const served&) = delete;
-  ~served() {
-    loop_.call_from_thread([this] { loop_.stop(); });
-    thread_.join();
-  }
+using netkit_test::answer;
+using netkit_test::reader;
 
-  netkit::socket connect(int rcvbuf = 0) const {
-    netkit::socket s(AF_INET, SOCK_STREAM);
-    if (rcvbuf > 0) s.setsockopt(SOL_SOCKET, SO_RCVBUF, rcvbuf);  // before connect: the window
-    s.settimeout(10s);
-    s.connect({"127.0.0.1", port_});
-    return s;
-  }
-
- private:
-  static http::server_options quiet() {
-    http::server_options o;
-    o.access_log = false;
-    return o;
-  }
-
-  netkit::reactor loop_;
-  http::server srv_;
-  int port_ = 0;
-  std::thread thread_;
-};
-
-struct answer {
-  int status = 0;
-  std::string reason;
-  std::vector<std::pair<std::string, std::string>> fields;
-  std::string body;
-
-  std::string get(std::string_view name) const {
-    for (const auto& [n, v] : fields)
-      if (http::iequals(n, name)) return v;
-    return {};
-  }
-  bool has(std::string_view name) const {
-    for (const auto& f : fields)
-      if (http::iequals(f.first, name)) return true;
-    return false;
-  }
-};
-
-// Reads answers off a socket, `chunk` bytes per recv, keeping what follows one for the next.
-class reader {
- public:
-  explicit reader(netkit::socket& s, std::size_t chunk = 65536) : s_(s), chunk_(chunk) {}
-
-  answer next(std::string_view method = "GET") {
-    http::response_head head;
-    http::parse_error err;
-    for (;;) {
-      const auto st = http::parse_response_head(buf_, method, {}, head, err);
-      if (st == http::parse_status::complete) break;
-      if (st == http::parse_status::error) throw std::runtime_error("bad answer: " + err.message);
-      if (!more()) throw std::runtime_error("EOF before an answer's head: " + buf_);
-    }
-    answer a;
-    a.status = head.status;
-    a.reason = head.reason;
-    for (const auto& f : head.fields) a.fields.emplace_back(f.name, f.value);
-    std::size_t used = head.size;
-    http::body_decoder d = http::body_decoder::for_response(head, {});
-    while (!d.done()) {
-      const auto step = d.feed(std::string_view(buf_).substr(used), err);
-      if (err.status != 0) throw std::runtime_error("bad body: " + err.message);
-      used += step.consumed;
-      a.body.append(step.data);
-      if (d.done() || step.consumed != 0) continue;
-      buf_.erase(0, used);  // the body may be big: keep only what is not parsed yet
-      used = 0;
-      if (!more()) {
-        d.finish(err);
-        if (err.status != 0) throw std::runtime_error("body cut short");
-        break;
-      }
-    }
-    buf_.erase(0, used);
-    return a;
-  }
-
-  // True when the server closed the connection with nothing more to say.
-  bool closed() {
-    if (!buf_.empty()) return false;
-    return !more();
-  }
-
- private:
-  bool more() {
-    const netkit::bytes b = s_.recv(chunk_);
-    if (b.empty()) return false;
-    buf_ += b;
-    return true;
-  }
-  netkit::socket& s_;
-  std::size_t chunk_;
-  std::string buf_;
+// static_files(root) on a reactor of its own thread (helpers.hpp).
+struct served : netkit_test::server_thread {
+  explicit served(const fs::path& root)
+      : server_thread([&root](http::server& srv) { srv.set_fallback(http::static_files(root)); }) {}
 };
 
 class HttpStaticFiles : public testing::Test {
