@@ -7,30 +7,17 @@
 
 #include <cstdlib>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "../vectors.hpp"
+
 namespace {
 
+using netkit_test::latin1;
 using json = nlohmann::json;
 namespace http = netkit::http;
-
-std::string latin1(const std::string& utf8) {
-  std::string out;
-  for (std::size_t i = 0; i < utf8.size(); ++i) {
-    const auto c = static_cast<unsigned char>(utf8[i]);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back(
-          static_cast<char>(((c & 0x1F) << 6) | (static_cast<unsigned char>(utf8[++i]) & 0x3F)));
-    }
-  }
-  return out;
-}
 
 class access_log : public ::testing::Test {
  protected:
@@ -47,13 +34,7 @@ class access_log : public ::testing::Test {
     }
     ::tzset();
   }
-  static json vectors() {
-    const auto path = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
-                      "data" / "http" / "access_log_vectors.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path.string());
-    return json::parse(in);
-  }
+  static json vectors() { return netkit_test::load_json("http/access_log_vectors.json"); }
   std::optional<std::string> saved_;
 };
 

@@ -14,8 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "../vectors.hpp"
+
 namespace {
 
+using netkit_test::hex;
 namespace fs = std::filesystem;
 namespace http = netkit::http;
 
@@ -51,16 +54,6 @@ TEST(http_list_directory_html, empty_directory_and_undecodable_names) {
 }
 
 // --- against python3 -------------------------------------------------------------------
-
-std::string hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
 
 std::string shell_quote(const std::string& s) {
   std::string out = "'";

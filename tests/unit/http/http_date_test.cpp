@@ -7,43 +7,22 @@
 
 #include <cstdlib>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "../vectors.hpp"
 #include "netkit/error.hpp"
 
 namespace {
 
+using netkit_test::latin1;
 using json = nlohmann::json;
 namespace http = netkit::http;
 
 const json& vectors() {
-  static const json v = [] {
-    const auto path = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
-                      "data" / "http" / "date_vectors.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path.string());
-    return json::parse(in);
-  }();
+  static const json v = netkit_test::load_json("http/date_vectors.json");
   return v;
-}
-
-// The vectors hold Latin-1 text as JSON (UTF-8); a request carries its bytes.
-std::string latin1(const std::string& utf8) {
-  std::string out;
-  for (std::size_t i = 0; i < utf8.size(); ++i) {
-    const auto c = static_cast<unsigned char>(utf8[i]);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back(
-          static_cast<char>(((c & 0x1F) << 6) | (static_cast<unsigned char>(utf8[++i]) & 0x3F)));
-    }
-  }
-  return out;
 }
 
 json as_json(const std::optional<std::time_t>& t) {

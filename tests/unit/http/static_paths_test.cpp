@@ -12,35 +12,15 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "../vectors.hpp"
+
 namespace {
 
+using netkit_test::hex;
+using netkit_test::latin1;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 namespace http = netkit::http;
-
-std::string latin1(const std::string& utf8) {
-  std::string out;
-  for (std::size_t i = 0; i < utf8.size(); ++i) {
-    const auto c = static_cast<unsigned char>(utf8[i]);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back(
-          static_cast<char>(((c & 0x1F) << 6) | (static_cast<unsigned char>(utf8[++i]) & 0x3F)));
-    }
-  }
-  return out;
-}
-
-std::string hex(const std::string& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
 
 // No word of what follows root is "." or "..": the path cannot climb out lexically.
 bool stays_under(const std::string& root, const std::string& path) {
@@ -57,11 +37,7 @@ bool stays_under(const std::string& root, const std::string& path) {
 }
 
 TEST(http_translate_path, every_vector_as_python) {
-  const auto file = fs::path(__FILE__).parent_path().parent_path().parent_path() / "data" / "http" /
-                    "path_vectors.json";
-  std::ifstream in(file);
-  ASSERT_TRUE(in) << file;
-  const json v = json::parse(in);
+  const json v = netkit_test::load_json("http/path_vectors.json");
   std::size_t n = 0;
   for (const json& row : v["translate_path"]) {
     const std::string root = row[0].get<std::string>();

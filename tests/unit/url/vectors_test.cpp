@@ -9,17 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "../vectors.hpp"
 #include "netkit/url.hpp"
 
 namespace {
 
+using netkit_test::hex;
 using json = nlohmann::json;
 namespace url = netkit::url;
 
-std::filesystem::path vectors_path() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data" /
-         "url" / "vectors.jsonl";
-}
+std::filesystem::path vectors_path() { return netkit_test::data_path("url/vectors.jsonl"); }
 
 json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 
@@ -35,16 +34,6 @@ void add_attributes(json& out, const Result& r) {
     out.push_back("ValueError");
   }
   out.push_back(r.geturl());
-}
-
-std::string hex(const std::string& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
 }
 
 url::parse_qs_options qs_options(const json& a) {
