@@ -11,52 +11,18 @@
 #include <string_view>
 #include <vector>
 
+#include "http_fuzz_common.hpp"
 #include "netkit/http/body_decoder.hpp"
 
 namespace {
 
 namespace http = netkit::http;
+using netkit_fuzz::body_result;
+using netkit_fuzz::check;
 
-void check(bool ok) {
-  if (!ok) std::abort();
-}
-
-struct result {
-  std::string body;
-  std::size_t consumed = 0;
-  bool done = false;
-  int error = 0;
-  bool operator==(const result&) const = default;
-};
-
-// Feeds `wire` in pieces of `piece` bytes (the last one shorter), as reads would bring it.
-result decode(http::body_decoder d, std::string_view wire, std::size_t piece) {
-  result r;
-  http::parse_error err;
-  while (!wire.empty() && !r.done) {
-    std::string_view in = wire.substr(0, piece);
-    wire.remove_prefix(in.size());
-    while (!in.empty() && !r.done) {
-      const auto s = d.feed(in, err);
-      if (err.status != 0) {
-        check(err.status == 400 || err.status == 413 || err.status == 431);
-        // Only the error is the same whatever the reads, not the bytes before it.
-        r = {};
-        r.error = err.status;
-        return r;
-      }
-      check(s.consumed <= in.size());
-      check(s.data.empty() ||
-            (s.data.data() >= in.data() && s.data.data() + s.data.size() <= in.data() + in.size()));
-      check(s.consumed > 0 || s.done);
-      r.body += s.data;
-      r.consumed += s.consumed;
-      in.remove_prefix(s.consumed);
-      r.done = s.done;
-    }
-  }
-  check(d.received() == r.body.size());
-  return r;
+// The decoder's result with `wire` fed in reads of `piece` bytes (the last one shorter).
+body_result decode(const http::body_decoder& d, std::string_view wire, std::size_t piece) {
+  return netkit_fuzz::decode(d, netkit_fuzz::reads_of(wire, piece));
 }
 
 }  // namespace
@@ -68,12 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string input(reinterpret_cast<const char*>(data) + 2, size - 2);
   const auto decoder = http::body_decoder::chunked(max_body, max_trailer);
 
-  const result whole = decode(decoder, input, input.size() + 1);
+  const body_result whole = decode(decoder, input, input.size() + 1);
   check(whole.body.size() <= max_body);
   check(whole.consumed <= input.size());
   // In pieces of `cut` bytes, a size the input picks.
   const std::size_t cut = 1 + (data[0] * 31u + data[1] + size) % (input.size() + 1);
-  const result two = decode(decoder, input, cut);
+  const body_result two = decode(decoder, input, cut);
   check(two == whole);
   if (input.size() <= 4096) check(decode(decoder, input, 1) == whole);
 
@@ -83,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!whole.body.empty())
       wire = http::chunk_header(whole.body.size()) + whole.body + std::string(http::chunk_end);
     wire += http::last_chunk;
-    const result again = decode(http::body_decoder::chunked(max_body, max_trailer), wire, 7);
+    const body_result again = decode(http::body_decoder::chunked(max_body, max_trailer), wire, 7);
     check(again.done && again.body == whole.body && again.consumed == wire.size());
   }
   return 0;

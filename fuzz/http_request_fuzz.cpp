@@ -14,21 +14,16 @@
 #include <string_view>
 #include <vector>
 
-#include "netkit/http/body_decoder.hpp"
+#include "http_fuzz_common.hpp"
 #include "netkit/http/parser.hpp"
 
 namespace {
 
 namespace http = netkit::http;
-
-void check(bool ok) {
-  if (!ok) std::abort();
-}
-
-bool inside(std::string_view part, std::string_view whole) {
-  return part.empty() ||
-         (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
-}
+using netkit_fuzz::body_result;
+using netkit_fuzz::check;
+using netkit_fuzz::decode;
+using netkit_fuzz::inside;
 
 struct snapshot {
   std::string method, target;
@@ -47,41 +42,6 @@ snapshot snap(const http::request_head& h) {
   for (const auto& f : h.fields)
     s.fields.push_back(std::string(f.name) + ":" + std::string(f.value));
   return s;
-}
-
-struct body_result {
-  std::string body;
-  std::size_t consumed = 0;
-  bool done = false;
-  int error = 0;
-  bool operator==(const body_result&) const = default;
-};
-
-body_result decode(http::body_decoder d, const std::vector<std::string_view>& pieces) {
-  body_result r;
-  http::parse_error err;
-  for (std::string_view in : pieces) {
-    while (!r.done) {
-      const auto s = d.feed(in, err);
-      if (err.status != 0) {
-        check(err.status == 400 || err.status == 413 || err.status == 431);
-        // Only the error is the same whatever the reads, not the bytes before it.
-        r = {};
-        r.error = err.status;
-        return r;
-      }
-      check(s.consumed <= in.size());
-      check(inside(s.data, in));
-      check(s.data.size() <= s.consumed);
-      r.body += s.data;
-      r.consumed += s.consumed;
-      in.remove_prefix(s.consumed);
-      r.done = s.done;
-      if (in.empty()) break;
-    }
-  }
-  check(d.received() == r.body.size());
-  return r;
 }
 
 }  // namespace

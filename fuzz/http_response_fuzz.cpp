@@ -11,57 +11,14 @@
 #include <string_view>
 #include <vector>
 
-#include "netkit/http/body_decoder.hpp"
+#include "http_fuzz_common.hpp"
 #include "netkit/http/parser.hpp"
 
-namespace {
-
 namespace http = netkit::http;
-
-void check(bool ok) {
-  if (!ok) std::abort();
-}
-
-bool inside(std::string_view part, std::string_view whole) {
-  return part.empty() ||
-         (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
-}
-
-struct body_result {
-  std::string body;
-  bool done = false;
-  int error = 0;
-  bool operator==(const body_result&) const = default;
-};
-
-body_result decode(http::body_decoder d, const std::vector<std::string_view>& pieces, bool close) {
-  body_result r;
-  http::parse_error err;
-  for (std::string_view in : pieces) {
-    while (!r.done && !in.empty()) {
-      const auto s = d.feed(in, err);
-      if (err.status != 0) {
-        // Only the error is the same whatever the reads, not the bytes before it.
-        r = {};
-        r.error = err.status;
-        return r;
-      }
-      check(s.consumed <= in.size() && inside(s.data, in));
-      r.body += s.data;
-      in.remove_prefix(s.consumed);
-      r.done = s.done;
-      if (s.consumed == 0 && !s.done) check(false);  // framing bytes are always consumed
-    }
-  }
-  if (close && !r.done) {
-    d.finish(err);
-    r.error = err.status;
-    r.done = d.done();
-  }
-  return r;
-}
-
-}  // namespace
+using netkit_fuzz::body_result;
+using netkit_fuzz::check;
+using netkit_fuzz::decode;
+using netkit_fuzz::inside;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
