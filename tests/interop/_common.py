@@ -115,6 +115,17 @@ def recv_exactly(sock, n):
     return data
 
 
+def recv_nonblocking(sock, size=65536):
+    """One recv() on a non-blocking socket: the bytes that came, b'' when the peer closed or the
+    connection failed, None when nothing is there yet."""
+    try:
+        return sock.recv(size)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b''
+
+
 def free_port(kind=socket.SOCK_STREAM, host='127.0.0.1'):
     """A port the kernel considers free on `host` right now (bind port 0, read it, close)."""
     with socket.socket(socket.AF_INET, kind) as s:
@@ -564,3 +575,35 @@ def start_listening_server(make_cmd, kind='tcp', make_port=free_port, attempts=5
     return _start_on_free_port(make_cmd,
                                lambda server, port: wait_listening(server.proc, port, kind),
                                'never listened', make_port, attempts, cwd, server_class or Server)
+
+
+def start_announcing_server(cmd, prefix, port_of, what):
+    """Starts `cmd`, which prints a line starting with `prefix` once it listens (on port 0);
+    returns (server, port_of(that line)). A server that never prints it is stopped and reaped,
+    and RuntimeError says what it printed."""
+    server = Server(cmd)
+    if not server.wait_for_line(lambda line: line.startswith(prefix)):
+        result = server.stop()
+        server.__exit__(None, None, None)
+        raise RuntimeError('%s did not start: %s %s' % (what, result.stdout, result.stderr))
+    with server._cond:
+        line = next(line for line in server._lines if line.startswith(prefix))
+    return server, port_of(line)
+
+
+# python3's SimpleHTTPRequestHandler serving the directory argv[1] (quietly) on a free loopback
+# port, announced as 'PORT <n>'.
+PYTHON_HTTP_SERVER = r'''
+import functools, http.server, sys
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+handler.func.log_message = lambda *args: None
+srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+print('PORT %d' % srv.server_address[1], flush=True)
+srv.serve_forever()
+'''
+
+
+def start_python_http_server(root):
+    """python3's http.server on `root` (PYTHON_HTTP_SERVER); returns (server, port)."""
+    return start_announcing_server([sys.executable, '-u', '-c', PYTHON_HTTP_SERVER, root],
+                                   'PORT ', lambda line: int(line[5:]), 'http.server')

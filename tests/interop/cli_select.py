@@ -22,6 +22,7 @@ import time
 import unittest
 
 sys.dont_write_bytecode = True  # importing cli.py must leave no __pycache__ in the source tree
+import _common  # noqa: E402  (recv_nonblocking)
 import cli as base  # noqa: E402  (the Server wrapper and the per-model checks of cli.py)
 
 MODELS = ('select', 'poll', 'epoll', 'selectors')
@@ -102,12 +103,9 @@ def echo_many(address, family, n, deadline, while_open=None):
                     if not out:
                         sel.modify(s, selectors.EVENT_READ, key.data)
                 if events & selectors.EVENT_READ:
-                    try:
-                        chunk = s.recv(65536)
-                    except BlockingIOError:
+                    chunk = _common.recv_nonblocking(s)
+                    if chunk is None:
                         continue
-                    except OSError:
-                        chunk = b''
                     got[i] += chunk
                     if not chunk or len(got[i]) >= MANY_PAYLOAD:
                         sel.unregister(s)

@@ -33,16 +33,6 @@ TWINS = ('s000_urlretrieve', 's000_urlopen_about')
 SEEDS = TWINS + ('s001_http_server',)
 NGINX = '/usr/sbin/nginx'
 
-# python3 -m http.server on port 0, quiet, printing its port once it listens.
-HTTP_SERVER = r'''
-import functools, http.server, sys
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-handler.func.log_message = lambda *args: None
-srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
-print('PORT %d' % srv.server_address[1], flush=True)
-srv.serve_forever()
-'''
-
 FILES = {
     'empty.bin': b'',
     'one.bin': b'x',
@@ -53,16 +43,6 @@ FILES = {
 ABOUT_PAGE = ('<html><body>\n<a href="/doc/">Docs</a>\n'
               '<A HREF="/about/" class="tier-1 element-1">About</a>\n</body></html>\n')
 NO_ABOUT_PAGE = '<html><body><a href="/x">nothing here</a></body></html>\n'
-
-
-def start_http_server(root):
-    server = _common.Server([sys.executable, '-u', '-c', HTTP_SERVER, root])
-    if not server.wait_for_line(lambda line: line.startswith('PORT ')):
-        result = server.stop()
-        server.__exit__(None, None, None)
-        raise RuntimeError('http.server did not start: %s' % result.stderr)
-    port = int(next(line for line in server._lines if line.startswith('PORT '))[5:])
-    return server, port
 
 
 def compare_retrievals(check, programs, tmp, label, base_url):
@@ -102,7 +82,7 @@ def test_http_server(check, programs, tmp):
             f.write(content)
     with open(os.path.join(root, 'index.html'), 'w') as f:
         f.write(ABOUT_PAGE)
-    server, port = start_http_server(root)
+    server, port = _common.start_python_http_server(root)
     with server:
         base = 'http://127.0.0.1:%d/' % port
         compare_retrievals(check, programs, tmp, 'http.server', base)

@@ -70,16 +70,6 @@ SECRET = b'TOP-SECRET-%08x' % random.getrandbits(32)
 IO_TIMEOUT = 10.0
 
 # python3's SimpleHTTPRequestHandler on port 0, quiet, printing its port once it listens.
-PY_SERVER = r'''
-import functools, http.server, sys
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-handler.func.log_message = lambda *args: None
-srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
-print('PORT %d' % srv.server_address[1], flush=True)
-srv.serve_forever()
-'''
-
-
 def remaining():
     return BUDGET - (time.monotonic() - START)
 
@@ -135,26 +125,10 @@ def make_tree(tmp):
 
 def start_netkit(app, root, *extra):
     """`netkit http-server ROOT --port 0 --quiet ...`; returns (server, port)."""
-    server = _common.Server([app, 'http-server', root, '--bind', '127.0.0.1', '--port', '0',
-                             '--quiet', *extra])
-    if not server.wait_for_line(lambda line: line.startswith('Serving HTTP on ')):
-        result = server.stop()
-        server.__exit__(None, None, None)
-        raise RuntimeError('netkit http-server did not start: %s %s' % (result.stdout,
-                                                                         result.stderr))
-    line = next(line for line in server._lines if line.startswith('Serving HTTP on '))
-    port = int(re.search(r' port (\d+) ', line).group(1))
-    return server, port
-
-
-def start_python(root):
-    server = _common.Server([sys.executable, '-u', '-c', PY_SERVER, root])
-    if not server.wait_for_line(lambda line: line.startswith('PORT ')):
-        result = server.stop()
-        server.__exit__(None, None, None)
-        raise RuntimeError('http.server did not start: %s' % result.stderr)
-    port = int(next(line for line in server._lines if line.startswith('PORT '))[5:])
-    return server, port
+    return _common.start_announcing_server(
+        [app, 'http-server', root, '--bind', '127.0.0.1', '--port', '0', '--quiet', *extra],
+        'Serving HTTP on ', lambda line: int(re.search(r' port (\d+) ', line).group(1)),
+        'netkit http-server')
 
 
 # --- raw HTTP -------------------------------------------------------------------------------
@@ -346,7 +320,7 @@ def builtin_type(name):
 def test_parity(check, app, tmp):
     root = make_tree(tmp)
     nk, nk_port = start_netkit(app, root)
-    py, py_port = start_python(root)
+    py, py_port = _common.start_python_http_server(root)
     differences = []
     with nk, py:
         for label, method, target, fields in parity_requests():
@@ -461,7 +435,7 @@ def raw_status(port, raw):
 def test_protocol(check, app, tmp):
     root = make_tree(tmp)
     nk, nk_port = start_netkit(app, root)
-    py, py_port = start_python(root)
+    py, py_port = _common.start_python_http_server(root)
     with nk, py:
         for label, raw, expected in PROTOCOL_CASES:
             p, n = raw_status(py_port, raw), raw_status(nk_port, raw)
@@ -1000,12 +974,9 @@ def test_slowloris(check, app, tmp):
                 ready, _, _ = select.select(list(pending), [], [], 0.2)
                 for fd in ready:
                     s, buf = pending[fd]
-                    try:
-                        chunk = s.recv(65536)
-                    except BlockingIOError:
+                    chunk = _common.recv_nonblocking(s)
+                    if chunk is None:
                         continue
-                    except OSError:
-                        chunk = b''
                     if chunk:
                         pending[fd][1] = buf + chunk
                         continue
