@@ -222,6 +222,14 @@ parse_status read_framing(const std::vector<header_field>& fields, framing_field
   return parse_status::complete;
 }
 
+// 413 for a Content-Length over the limit, request or response alike.
+parse_status length_over_limit(std::uint64_t length, const parser_limits& limits,
+                               parse_error& err) {
+  return fail(err, 413,
+              "Content-Length " + std::to_string(length) + " is over the limit of " +
+                  std::to_string(limits.max_body) + " bytes");
+}
+
 bool keeps_alive(int minor, const framing_fields& f) {
   if (f.close) return false;
   return minor >= 1 || f.keep_alive;
@@ -347,10 +355,7 @@ parse_status parse_request_head(std::string_view buf, const parser_limits& limit
       return fail(err, 501, "Transfer-Encoding other than chunked is not implemented");
     head.framing = body_framing::chunked;
   } else if (f.has_length) {
-    if (f.length > limits.max_body)
-      return fail(err, 413,
-                  "Content-Length " + std::to_string(f.length) + " is over the limit of " +
-                      std::to_string(limits.max_body) + " bytes");
+    if (f.length > limits.max_body) return length_over_limit(f.length, limits, err);
     head.framing = body_framing::length;
     head.content_length = f.length;
   }
@@ -424,10 +429,7 @@ parse_status parse_response_head(std::string_view buf, std::string_view request_
     head.framing = f.last_chunked && head.minor_version == 1 ? body_framing::chunked
                                                              : body_framing::until_close;
   } else if (f.has_length) {
-    if (f.length > limits.max_body)
-      return fail(err, 413,
-                  "Content-Length " + std::to_string(f.length) + " is over the limit of " +
-                      std::to_string(limits.max_body) + " bytes");
+    if (f.length > limits.max_body) return length_over_limit(f.length, limits, err);
     head.framing = body_framing::length;
   }
   head.keep_alive = keeps_alive(head.minor_version, f) && head.framing != body_framing::until_close;
