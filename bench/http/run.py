@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The HTTP benchmark: netkit's http::server against nginx, cpp-httplib and a raw epoll loop.
 
-    python3 bench/http/run.py --build build/release            # the full run (~6 minutes)
-    python3 bench/http/run.py --build build/release --quick    # a smoke run (about a minute)
+    python3 bench/http/run.py --build build/release            # the full run (~5 minutes)
+    python3 bench/http/run.py --build build/release --quick    # a smoke run (~2-3 minutes)
 
 Part 1, "Hello, World!" over keep-alive: every server answers GET / with the 13 bytes
 "Hello, World!" as text/plain. For each connection count (--connections, default 10 and 100),
