@@ -42,7 +42,9 @@ case "$cmd" in
   test)
     preset=${2:-release}
     # Twisted (for /usr/bin/python3): the seeds' Twisted programs are the reactor twins' peers.
-    ensure_packages python3-twisted
+    # curl, wrk and nginx: the HTTP server's and client's real peers (tests/interop/http_*.py;
+    # Chromium, large, is installed by that test itself within its time budget).
+    ensure_packages python3-twisted curl wrk nginx
     configure_and_build "$preset"
     ctest --preset "$preset" -j "$(nproc)"
     ;;
