@@ -158,10 +158,19 @@ class Process(echo.Server):
             except ProcessLookupError:
                 pass
             try:
-                self.proc.wait(timeout=timeout)
+                self.proc.wait(timeout=min(2.0, timeout))
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+                # nginx under valgrind now and then sleeps on in epoll_wait after SIGTERM (its
+                # flag is checked only when the loop wakes): a connection wakes it.
+                try:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=1.0).close()
+                except (OSError, AttributeError):
+                    pass
+                try:
+                    self.proc.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(timeout=10)
         self.stderr_text()
         return super().stop(pid, timeout)
 
