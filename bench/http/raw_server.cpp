@@ -177,39 +177,11 @@ int main(int argc, char** argv) {
   const int port = bench::parse_port(argc, argv);
   build_response();
 
-  // SIGINT/SIGTERM are blocked except inside epoll_pwait, so a signal can never slip in between
-  // the check of the flag and the wait.
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
-  sigset_t stop_signals;
-  sigset_t wait_mask;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  ::sigprocmask(SIG_BLOCK, &stop_signals, &wait_mask);
-
-  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  const int one = 1;
-  ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 ||
-      ::listen(listener, bench::backlog) < 0 ||
-      ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) < 0) {
-    std::perror("bench_http_raw: bind/listen");
-    return 1;
-  }
-  const int ep = ::epoll_create1(EPOLL_CLOEXEC);
-  epoll_event lev{};
-  lev.events = EPOLLIN;  // level-triggered: accept_all may stop early (EMFILE)
-  lev.data.ptr = nullptr;
-  ::epoll_ctl(ep, EPOLL_CTL_ADD, listener, &lev);
-  bench::print_listening(ntohs(addr.sin_port));
+  const sigset_t wait_mask = bench::block_stop_signals(on_stop_signal);
+  bench::raw_listener l;
+  if (!bench::listen_raw(port, "bench_http_raw", l)) return 1;
+  const int listener = l.listener;
+  const int ep = l.ep;
 
   std::vector<epoll_event> events(1024);
   while (stop_requested == 0) {
