@@ -105,7 +105,11 @@ class http_connection final : public protocol {
   bool eof_received() override {
     // The client sent everything (`printf 'GET / HTTP/1.0\r\n\r\n' | nc`), or is done after
     // our last answer: the answers are written already; close once they are sent. A request
-    // cut short goes unanswered.
+    // cut short goes unanswered. An answer being streamed is finished first.
+    if (streaming_) {
+      keep_after_stream_ = false;
+      return true;
+    }
     closing_ = true;
     transport().lose_connection();
     return true;
@@ -122,7 +126,8 @@ class http_connection final : public protocol {
   void resume_writing() override {
     paused_ = false;
     transport().resume_producing();
-    if (!in_.empty() && !closing_) consume(process(in_));
+    if (streaming_) pump();
+    if (!streaming_ && !in_.empty() && !closing_) consume(process(in_));
   }
 
  private:
@@ -146,7 +151,7 @@ class http_connection final : public protocol {
   std::size_t process(std::string_view in) {
     std::size_t pos = 0;
     const server_options& opt = st_->options;
-    while (pos < in.size() && !closing_ && !paused_) {
+    while (pos < in.size() && !closing_ && !paused_ && !streaming_) {
       const std::string_view rest = in.substr(pos);
       const parse_status s = parse_request_head(rest, opt.limits, head_, err_);
       if (s == parse_status::incomplete) break;
@@ -242,6 +247,7 @@ class http_connection final : public protocol {
     resp_.body.clear();
     resp_.close = false;
     resp_.file.reset();
+    resp_.stream = nullptr;
     resp_.error_log.clear();
     try {
       route();
@@ -295,7 +301,11 @@ class http_connection final : public protocol {
   void send(std::string_view request_line, bool head_only, bool keep_alive) {
     const server_options& opt = st_->options;
     response& r = resp_;
-    const bool keep = keep_alive && !r.close;
+    const bool bodyless = has_no_body(r.status);
+    const bool streamed = r.stream && !bodyless;
+    // A streamed body's end is the last chunk in HTTP/1.1, the close in HTTP/1.0.
+    const bool chunked = streamed && head_.minor_version == 1;
+    const bool keep = keep_alive && !r.close && (!streamed || chunked);
     out_.clear();
     out_ += "HTTP/1.1 ";
     append_number(out_, static_cast<std::uint64_t>(r.status));
@@ -321,8 +331,9 @@ class http_connection final : public protocol {
       out_ += value;
       out_ += "\r\n";
     }
-    const bool bodyless = has_no_body(r.status);
-    if (!bodyless) {
+    if (chunked) {
+      out_ += "Transfer-Encoding: chunked\r\n";
+    } else if (!bodyless && !streamed) {
       out_ += "Content-Length: ";
       append_number(out_, r.file ? r.file_length : r.body.size());
       out_ += "\r\n";
@@ -333,12 +344,63 @@ class http_connection final : public protocol {
       out_ += "Connection: keep-alive\r\n";
     out_ += "\r\n";
     const bool send_body = !head_only && !bodyless;
-    const bytes_view parts[2] = {out_, send_body && !r.file ? bytes_view(r.body) : bytes_view()};
+    const bool inline_body = send_body && !r.file && !streamed;
+    const bytes_view parts[2] = {out_, inline_body ? bytes_view(r.body) : bytes_view()};
     transport().write_sequence(parts);
     if (send_body && r.file) transport().send_file(std::move(r.file), r.file_offset, r.file_length);
     r.file.reset();
     if (opt.access_log) log(request_line, r.status, r.error_log);
+    if (send_body && streamed) {
+      stream_ = std::move(r.stream);
+      streaming_ = true;
+      stream_chunked_ = chunked;
+      keep_after_stream_ = keep;
+      pump();
+      return;
+    }
+    r.stream = nullptr;
     if (!keep) finish();
+  }
+
+  // Writes the streamed body's pieces until the transport asks for a pause (pause_writing sets
+  // paused_; resume_writing calls this again) or the producer says it gave the last one. The
+  // requests behind this one wait (answers go in order): process() does not run meanwhile.
+  void pump() {
+    while (streaming_ && !paused_ && !closing_) {
+      piece_.clear();
+      bool more = false;
+      try {
+        more = stream_(piece_);
+      } catch (const std::exception& e) {
+        // The head is out: no error answer can follow. The client sees the body cut short.
+        std::fprintf(stderr, "netkit http: a streamed body failed: %s\n", e.what());
+        end_stream();
+        closing_ = true;
+        transport().abort_connection();
+        return;
+      }
+      if (!piece_.empty()) {
+        if (stream_chunked_) {
+          const std::string size_line = chunk_header(piece_.size());
+          const bytes_view parts[3] = {size_line, piece_, chunk_end};
+          transport().write_sequence(parts);
+        } else {
+          transport().write(piece_);
+        }
+      }
+      if (!more) {
+        if (stream_chunked_) transport().write(last_chunk);
+        end_stream();
+        if (!keep_after_stream_) finish();
+        return;
+      }
+    }
+  }
+
+  void end_stream() {
+    streaming_ = false;
+    stream_ = nullptr;
+    piece_.clear();
   }
 
   // Closes after the last answer without losing it: a close with unread request bytes in the
@@ -430,6 +492,12 @@ class http_connection final : public protocol {
   bool continue_sent_ = false;
   bool closing_ = false;
   bool paused_ = false;
+  // The answer being streamed (response::stream), and how it ends.
+  std::function<bool(std::string&)> stream_;
+  std::string piece_;
+  bool streaming_ = false;
+  bool stream_chunked_ = false;
+  bool keep_after_stream_ = false;
   clock_type::time_point last_activity_{};
   std::size_t last_queued_ = 0;  // transport().buffered() when the timer last looked
   clock_type::time_point request_start_{};

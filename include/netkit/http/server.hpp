@@ -72,6 +72,13 @@ struct response {
   file_descriptor file;
   std::uint64_t file_offset = 0;
   std::uint64_t file_length = 0;
+  // A body made as it goes out, for answers whose length is not known up front (instead of
+  // `body` or `file`): called whenever the connection can take more, it appends the next piece
+  // to `out` and returns false with the last one. HTTP/1.1 clients get it chunked
+  // (Transfer-Encoding: chunked), HTTP/1.0 ones until the connection closes. It runs after the
+  // handler has returned, so it must own what it reads (not the request's views). A client that
+  // does not read stops the calls (flow control) until it does.
+  std::function<bool(std::string& out)> stream;
 
   // Python's send_error: the status, its HTML page (status.hpp's error_page), its
   // Content-Type and Connection: close. message, when given, replaces the reason phrase in

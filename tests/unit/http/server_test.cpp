@@ -36,6 +36,27 @@ void add_routes(http::server& srv) {
   srv.route("GET", "/throw", [](const http::request&, http::response&) -> void {
     throw std::runtime_error("handler failed on purpose");
   });
+  // ?n=N pieces of "piece I\n", made as they go out.
+  srv.route("GET", "/stream", [](const http::request& q, http::response& r) {
+    const int n = q.query.empty() ? 3 : std::stoi(std::string(q.query.substr(2)));
+    r.stream = [n, i = 0](std::string& out) mutable {
+      out += "piece " + std::to_string(i) + "\n";
+      return ++i < n;
+    };
+  });
+  // 8 MiB in 64 KiB pieces: more than the transport's high-water mark many times over.
+  srv.route("GET", "/big-stream", [](const http::request&, http::response& r) {
+    r.stream = [i = 0](std::string& out) mutable {
+      out.assign(64 * 1024, static_cast<char>('a' + i % 26));
+      return ++i < 128;
+    };
+  });
+}
+
+std::string pieces(int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += "piece " + std::to_string(i) + "\n";
+  return s;
 }
 
 // A server with those routes on a reactor of its own thread (helpers.hpp).
@@ -178,6 +199,49 @@ TEST(HttpServer, AHalfClosingClientGetsEveryAnswer) {
   EXPECT_EQ(r.next().body, "Hello, World!");
   EXPECT_EQ(r.next().body, "GET /echo ? ");
   EXPECT_TRUE(r.closed());
+}
+
+TEST(HttpServer, AStreamedBodyIsChunkedAndTheNextAnswerFollowsIt) {
+  served srv;
+  netkit::socket s = srv.connect();
+  s.sendall("GET /stream?n=5 HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  reader r(s);
+  const answer a = r.next();
+  EXPECT_EQ(a.status, 200);
+  EXPECT_EQ(a.get("Transfer-Encoding"), "chunked");
+  EXPECT_FALSE(a.has("Content-Length"));
+  EXPECT_EQ(a.body, pieces(5));
+  EXPECT_EQ(r.next().body, "Hello, World!");  // kept alive, in order
+}
+
+TEST(HttpServer, AStreamedBodyGoesToAnHttp10ClientUntilTheClose) {
+  served srv;
+  netkit::socket s = srv.connect();
+  s.sendall("GET /stream?n=4 HTTP/1.0\r\n\r\n");
+  s.shutdown(SHUT_WR);  // as `printf ... | nc` does: the answer must still be whole
+  reader r(s);
+  const answer a = r.next();
+  EXPECT_EQ(a.status, 200);
+  EXPECT_FALSE(a.has("Transfer-Encoding"));
+  EXPECT_EQ(a.get("Connection"), "close");
+  EXPECT_EQ(a.body, pieces(4));
+  EXPECT_TRUE(r.closed());
+}
+
+TEST(HttpServer, AStreamWaitsForASlowReaderAndLosesNothing) {
+  served srv;
+  netkit::socket s = srv.connect(16384);
+  s.sendall("GET /big-stream HTTP/1.1\r\nHost: x\r\n\r\nHEAD /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+  // The client's small receive window fills the server's queue past its high-water mark: the
+  // stream must pause and resume without losing or reordering a byte.
+  reader r(s);
+  const answer a = r.next();
+  ASSERT_EQ(a.body.size(), 128u * 64 * 1024);
+  for (std::size_t i = 0; i < 128; ++i)
+    ASSERT_EQ(a.body[i * 64 * 1024], static_cast<char>('a' + i % 26)) << "piece " << i;
+  const answer head = r.next("HEAD");
+  EXPECT_EQ(head.get("Transfer-Encoding"), "chunked");
+  EXPECT_EQ(head.body, "");
 }
 
 struct refusal {
