@@ -214,18 +214,22 @@ def measure_cell(args, binaries, server, connections, size):
     }
 
 
-def measure_quiet(args, binaries, server, connections, size):
-    """measure_cell, repeated (up to --retries more times) while other processes took more than
-    --max-others of a CPU meanwhile; the least disturbed measurement is kept."""
+def least_disturbed(args, measure_once):
+    """measure_once(), repeated (up to --retries more times) while other processes took more than
+    --max-others of a CPU meanwhile; the least disturbed measurement is kept (bench/http too)."""
     best = None
     for _ in range(1 + args.retries):
-        r = measure_cell(args, binaries, server, connections, size)
+        r = measure_once()
         if best is None or r["others_cpu_share"] < best["others_cpu_share"]:
             best = r
         if r["others_cpu_share"] <= args.max_others:
             break
     best["disturbed"] = best["others_cpu_share"] > args.max_others
     return best
+
+
+def measure_quiet(args, binaries, server, connections, size):
+    return least_disturbed(args, lambda: measure_cell(args, binaries, server, connections, size))
 
 
 def throughput(args, binaries):
@@ -333,8 +337,13 @@ def strace_counts(args, binary, size, messages, tag):
         run_client(args.netkit, s.port, args.count_connections, size, messages=messages)
     finally:
         s.stop(pid=pid, timeout=60)
+    return read_strace_counts(out_file)
+
+
+def read_strace_counts(path):
+    """The calls per system call in a `strace -c -o path` summary (bench/http too)."""
     counts = {}
-    with open(out_file) as f:
+    with open(path) as f:
         for line in f:
             parts = line.split()
             # "% time  seconds  usecs/call  calls  errors  syscall"; errors may be blank.

@@ -284,17 +284,7 @@ def measure(args, name, path, connections, expected, duration=None):
 
 
 def measure_quiet(args, name, path, connections, expected):
-    """measure(), repeated (up to --retries more times) while other processes used more than
-    --max-others of a CPU meanwhile; the least disturbed measurement is kept."""
-    best = None
-    for _ in range(1 + args.retries):
-        r = measure(args, name, path, connections, expected)
-        if best is None or r["others_cpu_share"] < best["others_cpu_share"]:
-            best = r
-        if r["others_cpu_share"] <= args.max_others:
-            break
-    best["disturbed"] = best["others_cpu_share"] > args.max_others
-    return best
+    return echo.least_disturbed(args, lambda: measure(args, name, path, connections, expected))
 
 
 def failures_of(r):
@@ -494,13 +484,7 @@ def strace_counts(args, name, path, requests, tag):
         pingpong(s.port, args.count_connections, requests, path)
     finally:
         s.stop(pid=pid, timeout=60)
-    counts = {}
-    with open(out_file) as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 5 and re.fullmatch(r"[\d.]+", parts[0]) and parts[-1] != "total":
-                counts[parts[-1]] = int(parts[3])
-    return counts
+    return echo.read_strace_counts(out_file)
 
 
 def counts(args):
