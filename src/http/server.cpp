@@ -472,9 +472,8 @@ class http_connection final : public protocol {
 
   // in_ holds the start of a request whose head is not whole yet.
   bool head_pending() {
-    request_head h;
-    parse_error e;
-    return parse_request_head(in_, st_->options.limits, h, e) == parse_status::incomplete;
+    // head_ is free here: process() parses every request afresh.
+    return parse_request_head(in_, st_->options.limits, head_, err_) == parse_status::incomplete;
   }
 
   std::shared_ptr<const server::state> st_;

@@ -17,10 +17,11 @@
 
 #include "netkit/bytes.hpp"
 #include "netkit/file_descriptor.hpp"
-#include "netkit/reactor/reactor_time.hpp"
 #include "netkit/socket/socket_address.hpp"
 
 namespace netkit {
+
+class reactor_time;
 
 class transport {
  public:
