@@ -33,6 +33,7 @@ command add_url(CLI::App& app);
 command add_ip(CLI::App& app);
 command add_struct(CLI::App& app);
 command add_bench(CLI::App& app);
+command add_bench_http(CLI::App& bench);  // a subcommand of bench
 command add_http_server(CLI::App& app);
 command add_get(CLI::App& app);
 

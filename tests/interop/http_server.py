@@ -43,6 +43,7 @@ import email.utils
 import errno
 import html.parser
 import http.client
+import json
 import os
 import pty
 import random
@@ -722,6 +723,68 @@ def test_wrk(check, app, examples, tmp):
                    stopped.stderr)
 
 
+def bench_json(check, what, app, url, *args):
+    """Runs `netkit bench http URL ARGS --json`; returns (exit status, the JSON or {})."""
+    r = _common.run([app, 'bench', 'http', url, '--json', '--timeout', '30', *args], timeout=40)
+    try:
+        return r.returncode, json.loads(r.stdout)
+    except ValueError:
+        check.fail('bench http: %s prints one JSON object' % what, r.stdout + r.stderr)
+        return r.returncode, {}
+
+
+def test_bench_http(check, app, examples, tmp):
+    """`netkit bench http` counts exactly what it was asked for, across pipelining, bodies of
+    any length, servers that close after every answer, and error answers."""
+    hello = os.path.join(examples, 'http_hello_server')
+    server, port = _common.start_server(lambda p: [hello, '127.0.0.1', str(p)],
+                                        lambda line: line.startswith('Serving HTTP on'))
+    with server:
+        url = 'http://127.0.0.1:%d/' % port
+        for conns, depth in ((1, 1), (4, 8), (3, 7)):
+            rc, j = bench_json(check, 'hello', app, url, '-c', str(conns), '-n', '2000', '-P',
+                               str(depth))
+            check.true('bench http: %d connections, pipeline %d: 2,000 responses, all 2xx, '
+                       'exit 0' % (conns, depth),
+                       rc == 0 and j.get('responses') == 2000 and j.get('status_2xx') == 2000
+                       and j.get('errors') == 0 and j.get('reconnects') == 0, j)
+        rc, j = bench_json(check, 'timed', app, url, '-c', '2', '-d', '0.5', '-P', '4')
+        check.true('bench http: a timed run ends by itself with answers and no error',
+                   rc == 0 and j.get('responses', 0) > 0 and j.get('errors') == 0, j)
+    root = make_tree(tmp)
+    server, port = start_netkit(app, root)
+    with server:
+        big = len(FILES['random.bin'])
+        rc, j = bench_json(check, 'file', app, 'http://127.0.0.1:%d/random.bin' % port, '-c', '2',
+                           '-n', '20', '-P', '2')
+        check.true('bench http: 20 bodies of %d bytes received whole' % big,
+                   rc == 0 and j.get('responses') == 20 and j.get('status_2xx') == 20, j)
+        rc, j = bench_json(check, 'empty', app, 'http://127.0.0.1:%d/empty.bin' % port, '-c', '2',
+                           '-n', '100', '-P', '5')
+        check.true('bench http: 100 empty bodies (Content-Length: 0)',
+                   rc == 0 and j.get('responses') == 100, j)
+        rc, j = bench_json(check, '404', app, 'http://127.0.0.1:%d/missing' % port, '-c', '1',
+                           '-n', '10')
+        check.true('bench http: 404 answers are counted apart and make the exit status 1',
+                   rc == 1 and j.get('status_other') == 10 and j.get('status_2xx') == 0, j)
+    server, port = _common.start_python_http_server(root)
+    with server:
+        rc, j = bench_json(check, 'python', app, 'http://127.0.0.1:%d/hello.txt' % port, '-c',
+                           '2', '-n', '20')
+        check.true('bench http: a server that closes after each answer (python3 http.server, '
+                   'HTTP/1.0): 20 answers through reconnections',
+                   rc == 0 and j.get('responses') == 20 and j.get('reconnects', 0) >= 18, j)
+    with socket.socket() as unused:
+        unused.bind(('127.0.0.1', 0))
+        dead = unused.getsockname()[1]
+    r = _common.run([app, 'bench', 'http', 'http://127.0.0.1:%d/' % dead, '-n', '1'], timeout=20)
+    check.true('bench http: nothing listening: exit 1 with a message',
+               r.returncode == 1 and 'no connection' in r.stderr, r.stdout + r.stderr)
+    r = _common.run([app, 'bench', 'http', 'https://127.0.0.1/', '-n', '1'], timeout=20)
+    check.true('bench http: an https URL is a usage error (exit 2)', r.returncode == 2,
+               r.stdout + r.stderr)
+
+
 # --- attacks --------------------------------------------------------------------------------
 
 DOTDOTS = ('..', '%2e%2e', '%2E%2e', '.%2e', '%2e.', '%252e%252e', '%c0%ae%c0%ae', '.%00.',
@@ -1108,6 +1171,7 @@ def main():
         ('slowloris', lambda c, t: test_slowloris(c, app, t)),
         ('slow_download', lambda c, t: test_slow_download(c, app, t)),
         ('wrk', lambda c, t: test_wrk(c, app, examples, t)),
+        ('bench_http', lambda c, t: test_bench_http(c, app, examples, t)),
         ('chromium', lambda c, t: test_chromium(c, app, t)),
     ]
     try:
