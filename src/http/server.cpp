@@ -86,6 +86,7 @@ class http_connection final : public protocol {
   void connection_made() override {
     clock_ = transport().clock();
     last_activity_ = now();
+    request_start_ = last_activity_;  // the first request's head is due from the accept
     arm_timer(std::min(st_->options.header_timeout, st_->options.idle_timeout));
   }
 
@@ -301,6 +302,7 @@ class http_connection final : public protocol {
   void send(std::string_view request_line, bool head_only, bool keep_alive) {
     const server_options& opt = st_->options;
     response& r = resp_;
+    answered_ = true;
     const bool bodyless = has_no_body(r.status);
     const bool streamed = r.stream && !bodyless;
     // A streamed body's end is the last chunk in HTTP/1.1, the close in HTTP/1.0.
@@ -454,8 +456,12 @@ class http_connection final : public protocol {
       last_activity_ = now();
     }
     const bool partial_head = !in_.empty() && !decoding_ && head_pending();
+    // A connection that has sent nothing yet owes its first request's head as much as one that
+    // sent half of it: without this, connecting and never sending held a connection for the
+    // idle timeout (60 s) where one byte more would have been cut at the header timeout.
+    const bool first_head = in_.empty() && !answered_;
     const clock_type::time_point deadline =
-        partial_head
+        partial_head || first_head
             ? request_start_ + std::chrono::duration_cast<clock_type::duration>(opt.header_timeout)
             : last_activity_ + std::chrono::duration_cast<clock_type::duration>(opt.idle_timeout);
     const clock_type::time_point t = now();
@@ -466,7 +472,7 @@ class http_connection final : public protocol {
     if (partial_head) {
       fail(408, "the request's head did not arrive in time");
     } else {
-      finish();
+      finish();  // nothing to answer: close without a word (no log line), as nginx does
     }
   }
 
@@ -489,6 +495,7 @@ class http_connection final : public protocol {
   response resp_;
   std::string out_;  // the response head being written
   bool continue_sent_ = false;
+  bool answered_ = false;  // a first answer has started: keep-alive waits are idle time
   bool closing_ = false;
   bool paused_ = false;
   // The answer being streamed (response::stream), and how it ends.

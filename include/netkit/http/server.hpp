@@ -92,10 +92,12 @@ using handler = std::function<void(const request&, response&)>;
 struct server_options {
   parser_limits limits;
   // A request's head must have arrived this long after its first byte (slowloris), else 408
-  // and the connection closes.
+  // and the connection closes. A new connection's first request counts from the accept: one
+  // that sends nothing in that time is closed without an answer.
   std::chrono::duration<double> header_timeout{10.0};
-  // A connection with no request in progress, a body that stops arriving, or an answer the
-  // client stops reading is closed after this long (an answer still moving keeps it open).
+  // A connection with no request in progress after its first answer (keep-alive), a body
+  // that stops arriving, or an answer the client stops reading is closed after this long (an
+  // answer still moving keeps it open).
   std::chrono::duration<double> idle_timeout{60.0};
   // Python's log_request line on stderr per response ("127.0.0.1 - - [date] "GET / HTTP/1.1"
   // 200 -"); off, nothing is logged. access_log_sink, when set, gets the lines instead.
