@@ -13,14 +13,7 @@ string_transport::string_transport()
 string_transport::string_transport(socket_address host, socket_address peer)
     : host_(std::move(host)), peer_(std::move(peer)) {}
 
-bool string_transport::write_queued(bytes_view data) {
-  if (closing()) {
-    ++refused_writes_;
-    return false;
-  }
-  written_.append(data);
-  return true;
-}
+bool string_transport::write_queued(bytes_view data) { return write_sequence({&data, 1}); }
 
 bool string_transport::write_rest(bytes_view data, ssize_t /*n*/) {
   return write_queued(data);  // unreachable: a string_transport has no direct socket
@@ -31,6 +24,7 @@ bool string_transport::write_sequence(std::span<const bytes_view> data) {
     ++refused_writes_;
     return false;
   }
+  ++write_calls_;
   for (bytes_view part : data) written_.append(part);
   return true;
 }

@@ -66,6 +66,8 @@ class string_transport final : public transport {
   int resume_calls() const noexcept { return resume_calls_; }
   // Writes refused because they came after lose_connection() or abort_connection().
   int refused_writes() const noexcept { return refused_writes_; }
+  // Writes accepted (each a send(2) on a real socket transport with nothing queued).
+  int write_calls() const noexcept { return write_calls_; }
   std::size_t high_water_mark() const noexcept { return high_; }
   std::size_t low_water_mark() const noexcept { return low_; }
 
@@ -92,6 +94,7 @@ class string_transport final : public transport {
   int pause_calls_ = 0;
   int resume_calls_ = 0;
   int refused_writes_ = 0;
+  int write_calls_ = 0;
   bool paused_ = false;
   std::size_t high_ = 64 * 1024;
   std::size_t low_ = 16 * 1024;

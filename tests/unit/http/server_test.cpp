@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "helpers.hpp"
+#include "netkit/reactor/reactor.hpp"
 #include "netkit/socket/socket.hpp"
+#include "netkit/testing/string_transport.hpp"
 
 namespace http = netkit::http;
 using namespace std::chrono_literals;
@@ -97,6 +99,38 @@ TEST(HttpServer, KeepsTheConnectionAliveAndAnswersPipelinedRequestsInOrder) {
   EXPECT_EQ(last.body, "GET /echo ? n=4");
   EXPECT_EQ(last.get("Connection"), "close");
   EXPECT_TRUE(r.closed());
+}
+
+// One read holding several requests gets its answers in one write (one send(2)), not one
+// write per answer; a file body, a stream or a close ends such a batch.
+TEST(HttpServer, PipelinedAnswersLeaveInOneWrite) {
+  netkit::reactor loop;
+  http::server srv(loop, netkit_test::quiet());
+  add_routes(srv);
+  const auto f = srv.factory();
+  netkit::string_transport t;
+  const auto p = f->build_protocol(t.get_peer());
+  p->make_connection(t, f.get());
+  p->data_received(
+      "GET /echo?n=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+      "GET /echo?n=3 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(t.write_calls(), 1);
+  const std::string out(t.value());
+  EXPECT_NE(out.find("GET /echo ? n=1"), std::string::npos);
+  EXPECT_LT(out.find("GET /echo ? n=1"), out.find("hello"));
+  EXPECT_LT(out.find("hello"), out.find("GET /echo ? n=3"));
+
+  // A streamed answer in the middle: what came before it is written first, in order.
+  t.clear();
+  p->data_received(
+      "GET /echo?n=4 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /stream?n=2 HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /echo?n=6 HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string second(t.value());
+  EXPECT_LT(second.find("GET /echo ? n=4"), second.find("piece 0"));
+  EXPECT_LT(second.find("piece 1"), second.find("GET /echo ? n=6"));
+  EXPECT_FALSE(t.disconnecting());
 }
 
 TEST(HttpServer, ARequestTricklingInByteByByteIsAnswered) {
