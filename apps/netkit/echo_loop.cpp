@@ -13,12 +13,11 @@
 // watched by the same loop, so SIGINT/SIGTERM end it at the next wakeup.
 #include "echo_loop.hpp"
 
-#include <fcntl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <iostream>
@@ -31,6 +30,7 @@
 
 #include "netkit/inplace_function.hpp"
 #include "netkit/select.hpp"
+#include "spare_descriptor.hpp"
 
 namespace netkit::app {
 namespace {
@@ -190,34 +190,6 @@ class selectors_backend final : public backend {
 
 // --- the echo logic, shared by every backend -----------------------------------------------
 
-// One descriptor kept open so that a full descriptor table (EMFILE) can still be dealt with:
-// without it the listener stays readable and a level-triggered loop spins on accept. On
-// EMFILE the spare is closed, the waiting connection taken and closed at once (the client
-// sees an orderly close), and the spare reopened (muduo's Acceptor does the same).
-class spare_descriptor {
- public:
-  spare_descriptor() : fd_(open_spare()) {}
-  ~spare_descriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  spare_descriptor(const spare_descriptor&) = delete;
-  spare_descriptor& operator=(const spare_descriptor&) = delete;
-
-  // True when a connection was taken off the listener's queue and closed.
-  bool shed_one(int listener_fd) {
-    if (fd_ < 0) return false;
-    ::close(fd_);
-    const int conn = ::accept4(listener_fd, nullptr, nullptr, SOCK_CLOEXEC);
-    if (conn >= 0) ::close(conn);
-    fd_ = open_spare();
-    return conn >= 0;
-  }
-
- private:
-  static int open_spare() { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }
-  int fd_;
-};
-
 class echo_service {
  public:
   echo_service(backend& b, netkit::socket& sock, int stop_fd)
@@ -270,16 +242,20 @@ class echo_service {
     }
   }
 
+  // Out of descriptors, waiting connections are closed through the spare; a line says so at
+  // most once a second, however many clients come.
   void accept_some() {
-    int shed = 0;
-    std::error_code shed_error;
     for (int i = 0; i < accepts_per_wakeup; ++i) {
       std::error_code ec;
       auto [conn, peer] = sock_.accept(ec);
       if (ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system) {
-        shed_error = ec;
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= next_shed_line_) {
+          log("accept: " + python_message(ec) +
+              ": closing new connections until descriptors are freed");
+          next_shed_line_ = now + std::chrono::seconds(1);
+        }
         if (!spare_.shed_one(sock_.fileno())) break;
-        ++shed;
         continue;
       }
       if (is_would_block(ec)) break;
@@ -290,9 +266,6 @@ class echo_service {
       }
       add_connection(std::move(conn), peer);
     }
-    if (shed > 0)
-      log("accept: " + python_message(shed_error) + ": closed " + std::to_string(shed) +
-          " waiting connection(s)");
   }
 
   void add_connection(netkit::socket conn, const socket_address& peer) {
@@ -407,6 +380,7 @@ class echo_service {
   std::vector<char> buffer_;  // every read lands here first
   std::unordered_map<int, connection> connections_;
   spare_descriptor spare_;
+  std::chrono::steady_clock::time_point next_shed_line_;  // out of descriptors: next log line
   std::deque<datagram> queue_;
   std::size_t queued_ = 0;
   unsigned datagram_events_ = EVENT_READ;

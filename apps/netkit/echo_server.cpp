@@ -29,11 +29,13 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <exception>
 #include <iostream>
 #include <list>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -48,6 +50,7 @@
 #include "netkit/socketserver.hpp"
 #include "reactor_echo.hpp"
 #include "signals.hpp"
+#include "spare_descriptor.hpp"
 
 namespace netkit::app {
 namespace {
@@ -130,20 +133,60 @@ void echo_datagrams(netkit::socket& sock, const stop_signal& stop) {
   }
 }
 
-// accept() on the non-blocking listener; a closed socket when there was nothing to take (another
-// pool thread was faster) or the connection failed before we got it.
-netkit::socket try_accept(netkit::socket& listener) {
-  std::error_code ec;
-  auto [conn, peer] = listener.accept(ec);
-  if (ec && !is_would_block(ec)) report("accept", ec);
-  return std::move(conn);
-}
+// accept() on the non-blocking listener for the models that accept by hand (blocking, thread,
+// fork): a closed socket when there was nothing to take (another pool thread was faster), the
+// connection failed before we got it, or the descriptor table is full. Out of descriptors
+// (EMFILE/ENFILE) the waiting connection is taken and closed at once through the spare
+// descriptor, so that the listener does not stay readable and the loop does not spin; a line
+// says so at most once a second, however many clients come.
+// Thread safety: the thread pool's threads share one acceptor.
+class acceptor {
+ public:
+  netkit::socket accept(netkit::socket& listener) {
+    std::error_code ec;
+    auto [conn, peer] = listener.accept(ec);
+    if (ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system)
+      shed(listener, ec);
+    else if (ec && !is_would_block(ec) && ec != std::errc::connection_aborted &&
+             ec != std::errc::protocol_error)
+      report("accept", ec);
+    return std::move(conn);  // closed when accept failed
+  }
+
+ private:
+  void shed(netkit::socket& listener, std::error_code ec) {
+    bool taken = false;
+    {
+      const std::lock_guard lock(mutex_);
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= next_line_) {
+        std::cerr << "netkit echo-server: accept: "
+                  << (ec == std::errc::too_many_files_open ? emfile_ : enfile_)
+                  << ": closing new connections until descriptors are freed\n";
+        next_line_ = now + std::chrono::seconds(1);
+      }
+      taken = spare_.shed_one(listener.fileno());
+    }
+    // No spare to be had (another thread holds the last slot): wait a little rather than spin.
+    if (!taken) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  // Made while descriptors are free (as the reactor's refusal report does): a sanitizer's
+  // checks in the message's virtual call may need one.
+  const std::string emfile_ =
+      netkit::python_message(std::make_error_code(std::errc::too_many_files_open));
+  const std::string enfile_ =
+      netkit::python_message(std::make_error_code(std::errc::too_many_files_open_in_system));
+  std::mutex mutex_;
+  spare_descriptor spare_;                           // guarded by mutex_
+  std::chrono::steady_clock::time_point next_line_;  // guarded by mutex_
+};
 
 // --- models --------------------------------------------------------------------------------
 
-void serve_blocking(netkit::socket& listener, const stop_signal& stop) {
+void serve_blocking(netkit::socket& listener, const stop_signal& stop, acceptor& accepting) {
   while (wait_ready(listener.fileno(), POLLIN, stop)) {
-    auto conn = try_accept(listener);
+    auto conn = accepting.accept(listener);
     if (conn.is_open()) echo_stream(conn, stop);
   }
 }
@@ -173,7 +216,8 @@ void run_pool(int n, Fn fn) {
 }
 
 void serve_thread_pool(netkit::socket& listener, const stop_signal& stop, int threads) {
-  run_pool(threads, [&listener, &stop] { serve_blocking(listener, stop); });
+  acceptor accepting;
+  run_pool(threads, [&listener, &stop, &accepting] { serve_blocking(listener, stop, accepting); });
 }
 
 void serve_thread_per_connection(netkit::socket& listener, const stop_signal& stop) {
@@ -182,6 +226,7 @@ void serve_thread_per_connection(netkit::socket& listener, const stop_signal& st
     std::atomic<bool> done{false};
   };
   std::list<worker> workers;  // a list: a running thread holds a reference to its `done`
+  acceptor accepting;
   auto reap = [&workers](bool all) {
     for (auto it = workers.begin(); it != workers.end();) {
       if (all || it->done.load()) {
@@ -193,7 +238,7 @@ void serve_thread_per_connection(netkit::socket& listener, const stop_signal& st
     }
   };
   while (wait_ready(listener.fileno(), POLLIN, stop)) {
-    auto conn = try_accept(listener);
+    auto conn = accepting.accept(listener);
     reap(false);
     if (!conn.is_open()) continue;
     auto& w = workers.emplace_back();
@@ -309,8 +354,9 @@ void serve_forking(netkit::socket& sock, const stop_signal& stop, OnReady on_rea
 }
 
 void serve_fork_stream(netkit::socket& listener, const stop_signal& stop) {
-  serve_forking(listener, stop, [&listener]() -> pid_t {
-    auto conn = try_accept(listener);
+  acceptor accepting;
+  serve_forking(listener, stop, [&listener, &accepting]() -> pid_t {
+    auto conn = accepting.accept(listener);
     if (!conn.is_open()) return -1;
     return fork_child([&] {
       listener.close();
@@ -632,7 +678,10 @@ int run_server(const server_options& o, bool threads_given) {
     if (o.model == "thread") serve_datagram_threads(sock, stop, o.threads);
     if (o.model == "fork") serve_fork_datagram(sock, stop);
   } else {
-    if (o.model == "blocking") serve_blocking(sock, stop);
+    if (o.model == "blocking") {
+      acceptor accepting;
+      serve_blocking(sock, stop, accepting);
+    }
     if (o.model == "thread") {
       if (o.threads > 0)
         serve_thread_pool(sock, stop, o.threads);

@@ -54,11 +54,17 @@ stop_signal::stop_signal() {
   stop_write_fd.store(write_fd_);
   install(SIGINT, on_stop, old_int_);
   install(SIGTERM, on_stop, old_term_);
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  if (::sigaction(SIGPIPE, &ignore, &old_pipe_) != 0)
+    throw std::system_error(errno, std::system_category(), "sigaction");
 }
 
 stop_signal::~stop_signal() {
   ::sigaction(SIGINT, &old_int_, nullptr);
   ::sigaction(SIGTERM, &old_term_, nullptr);
+  ::sigaction(SIGPIPE, &old_pipe_, nullptr);
   stop_write_fd.store(-1);
   ::close(read_fd_);
   ::close(write_fd_);

@@ -10,6 +10,9 @@
 // every thread polling it sees the stop, without a shared flag. child_signal's pipe (SIGCHLD)
 // is drained by whoever reaps.
 //
+// stop_signal also ignores SIGPIPE while it lives, as Python does at startup: the sockets never
+// raise it (MSG_NOSIGNAL), and a SIGPIPE sent to the server (kill -PIPE) must not end it.
+//
 // Thread safety: construct on the main thread before starting threads; fd() and stopped() may
 // be called from any thread. One instance of each class at a time.
 #pragma once
@@ -33,6 +36,7 @@ class stop_signal {
   int write_fd_ = -1;
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
+  struct sigaction old_pipe_ {};
 };
 
 class child_signal {
