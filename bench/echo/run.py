@@ -547,20 +547,22 @@ def plot(results, path):
     fig.savefig(path, dpi=110)
 
 
-def write_plot(results_path, png_path):
+def write_plot(results_path, png_path, plot_fn=None, script=None):
+    """Draws plot_fn(results, png_path) (default: this script's plot), re-running `script
+    --plot-only` under /usr/bin/python3 when this interpreter has no matplotlib."""
     try:
         import matplotlib  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
     except ImportError:
         # Debian's python3-matplotlib lives with the system interpreter.
         if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
-            subprocess.run(["/usr/bin/python3", os.path.abspath(__file__), "--plot-only",
+            subprocess.run(["/usr/bin/python3", os.path.abspath(script or __file__), "--plot-only",
                             results_path, "--out", os.path.dirname(png_path)],
                            check=True, timeout=120)
             return
         log("matplotlib not found: no plot")
         return
     with open(results_path) as f:
-        plot(json.load(f), png_path)
+        (plot_fn or plot)(json.load(f), png_path)
 
 
 # --- main -----------------------------------------------------------------------------------------

@@ -1,7 +1,26 @@
 -- bench/http/wrk_report.lua: wrk's summary as one JSON line after "wrk-json ", for
 -- bench/http/run.py (wrk's own text rounds the figures and leaves out zero error counts).
--- Only done() is defined: a request() or response() hook would run Lua per request and slow
--- the load generator down.
+--
+-- WRK_PIPELINE=N in the environment (N > 1) makes every connection write N requests at once
+-- and wait for their N responses (wrk counts each response as a request). Only then is a
+-- request() hook defined: it runs Lua once per batch, and without pipelining wrk's static
+-- request is cheaper.
+local depth = tonumber(os.getenv("WRK_PIPELINE") or "1") or 1
+
+if depth > 1 then
+  local batch
+  init = function(args)
+    local r = {}
+    for i = 1, depth do
+      r[i] = wrk.format()
+    end
+    batch = table.concat(r)
+  end
+  request = function()
+    return batch
+  end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
