@@ -10,6 +10,7 @@
 //   --reset-up N         after N bytes client->server: reset both connections (RST)
 //   --reset-down N       after N bytes server->client: reset both connections (RST)
 //   --refuse             accept, then reset every client at once (the server is never contacted)
+// One fault per direction (a truncation or a reset); the options combine otherwise.
 // It prints "listening on HOST:PORT" (the real port) on stdout, flushed, and serves until
 // SIGINT or SIGTERM, then exits 0 (2: a bad command line, 1: it could not listen).
 //
@@ -26,6 +27,14 @@
 // taken those N bytes (its transport's queue is empty), then closes both sockets with
 // SO_LINGER 0. Bytes the kernel holds unsent at that moment (a peer that does not read) are
 // dropped by the reset itself, as RST semantics demand.
+//
+// The pieces: proxy accepts clients and owns a session per client; a session pairs the client's
+// connection with its own connection to the target and runs two directions (up: client->server,
+// down: server->client), each forwarding one way with its delay, fragmenting and fault;
+// side_protocol hands each connection's events to its session.
+//
+// SIGPIPE keeps its default action on purpose: netkit's sockets promise never to raise it, and a
+// proxy killed by one fails its test (which expects exit status 0 after SIGTERM).
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
