@@ -31,6 +31,8 @@ struct server::state {
 
 namespace {
 
+using namespace std::string_view_literals;
+
 using clock_type = reactor_time::clock;
 
 // How long a closing connection waits for the client's FIN, reading and dropping its bytes.
@@ -67,6 +69,42 @@ void append_number(std::string& out, std::uint64_t n) {
   char digits[24];
   const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), n);
   out.append(digits, end);
+}
+
+// "HTTP/1.1 <status> <reason>\r\n[Server: <name>\r\n]Date: <date>\r\n".
+void append_head_start(std::string& out, int status, std::string_view reason,
+                       std::string_view server_name, std::string_view date) {
+  out += "HTTP/1.1 ";
+  append_number(out, static_cast<std::uint64_t>(status));
+  out += ' ';
+  out += reason;
+  out += "\r\n";
+  if (!server_name.empty()) {
+    out += "Server: ";
+    out += server_name;
+    out += "\r\n";
+  }
+  out += "Date: ";
+  out += date;
+  out += "\r\n";
+}
+
+// append_head_start for 200 OK, made once per second and server name on each thread.
+std::string_view ok_head_start(std::string_view server_name) {
+  struct cache {
+    std::time_t second = -1;
+    std::string name;
+    std::string text;
+  };
+  thread_local cache c;
+  const std::time_t now = std::time(nullptr);
+  if (now != c.second || server_name != c.name) {
+    c.second = now;
+    c.name.assign(server_name);
+    c.text.clear();
+    append_head_start(c.text, 200, "OK", server_name, current_date());
+  }
+  return c.text;
 }
 
 // "GET / HTTP/1.1": the request line, for the access log.
@@ -319,42 +357,36 @@ class http_connection final : public protocol {
     // A streamed body's end is the last chunk in HTTP/1.1, the close in HTTP/1.0.
     const bool chunked = streamed && head_.minor_version == 1;
     const bool keep = keep_alive && !r.close && (!streamed || chunked);
-    out_ += "HTTP/1.1 ";
-    append_number(out_, static_cast<std::uint64_t>(r.status));
-    out_ += ' ';
-    out_ += r.reason.empty() ? reason_phrase(r.status) : std::string_view(r.reason);
-    out_ += "\r\n";
-    if (!opt.server_name.empty()) {
-      out_ += "Server: ";
-      out_ += opt.server_name;
-      out_ += "\r\n";
+    if (r.status == 200 && r.reason.empty()) {
+      out_ += ok_head_start(opt.server_name);  // most answers: one copy of a cached block
+    } else {
+      append_head_start(out_, r.status,
+                        r.reason.empty() ? reason_phrase(r.status) : std::string_view(r.reason),
+                        opt.server_name, current_date());
     }
-    out_ += "Date: ";
-    out_ += current_date();
-    out_ += "\r\n";
     if (!r.content_type.empty()) {
-      out_ += "Content-Type: ";
+      out_ += "Content-Type: "sv;
       out_ += r.content_type;
-      out_ += "\r\n";
+      out_ += "\r\n"sv;
     }
     for (const auto& [name, value] : r.headers) {
       out_ += name;
-      out_ += ": ";
+      out_ += ": "sv;
       out_ += value;
-      out_ += "\r\n";
+      out_ += "\r\n"sv;
     }
     if (chunked) {
-      out_ += "Transfer-Encoding: chunked\r\n";
+      out_ += "Transfer-Encoding: chunked\r\n"sv;
     } else if (!bodyless && !streamed) {
-      out_ += "Content-Length: ";
+      out_ += "Content-Length: "sv;
       append_number(out_, r.file ? r.file_length : r.body.size());
-      out_ += "\r\n";
+      out_ += "\r\n"sv;
     }
     if (!keep)
-      out_ += "Connection: close\r\n";
+      out_ += "Connection: close\r\n"sv;
     else if (head_.minor_version == 0)
-      out_ += "Connection: keep-alive\r\n";
-    out_ += "\r\n";
+      out_ += "Connection: keep-alive\r\n"sv;
+    out_ += "\r\n"sv;
     const bool send_body = !head_only && !bodyless;
     const bool inline_body = send_body && !r.file && !streamed;
     if (inline_body && r.body.size() > max_copied_body) {
