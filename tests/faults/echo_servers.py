@@ -12,7 +12,8 @@ After every fault each server must:
   40), get it once the fault's connections are gone; the doc says which waited);
 - free what the fault took: its descriptor count returns to the baseline measured before the
   fault, and a forking server's children exit, within a deadline;
-- log at most one line per fault (counted on stderr), never a stack trace or sanitizer report;
+- log at most one line per fault (counted on stderr; out of descriptors, at most one a second),
+  never a stack trace or sanitizer report;
 - never crash: it is alive, and SIGTERM ends it with status 0 within 5 s.
 
 Every kind runs each fault in its own server, all kinds of one fault at once (a thread pool):
@@ -67,8 +68,9 @@ RSS_BAR_KB = 32 * 1024
 EXHAUST_NOFILE = 64
 EXHAUST_CONNECTIONS = 200
 EXHAUST_CPU_BAR = 0.25  # seconds of CPU over the 1 s window (a spinning loop takes ~1 s)
-# Out of descriptors every model logs at most one line a second while it sheds connections.
-EXHAUST_TRICKLE = 20  # connections arriving one at a time while the table is full
+# Connections arriving one at a time while the table is full: each may be shed, none may cost
+# a line beyond one a second.
+EXHAUST_TRICKLE = 20
 SIGTERM_BAR = 5.0
 
 
