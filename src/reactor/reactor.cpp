@@ -2,6 +2,7 @@
 
 #include "netkit/reactor/tcp.hpp"
 #include "netkit/reactor/udp.hpp"
+#include "sigpipe.hpp"
 
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -141,6 +142,7 @@ void reactor::run_once() {
 }
 
 void reactor::run() {
+  const detail::sigpipe_blocked_scope no_sigpipe;  // sendfile has no MSG_NOSIGNAL: sigpipe.hpp
   running_ = true;
   while (!stop_requested_.load(std::memory_order_acquire)) run_once();
   stop_requested_.store(false, std::memory_order_release);

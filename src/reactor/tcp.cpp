@@ -5,9 +5,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
-#include <signal.h>
-#include <sys/sendfile.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -17,6 +14,7 @@
 
 #include "netkit/error.hpp"
 #include "netkit/socket/endpoint.hpp"
+#include "sigpipe.hpp"
 
 namespace netkit {
 namespace {
@@ -29,32 +27,6 @@ constexpr seconds_f max_backoff(1.0);
 std::error_code errno_code(int e) { return {e, std::system_category()}; }
 
 int open_spare() { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }
-
-// sendfile(2) takes no MSG_NOSIGNAL: on a socket that can no longer send (the peer reset, or
-// stopped reading) it raises SIGPIPE, whose default action kills the process — a client
-// resetting in the middle of a file must cost its connection only (EPIPE). So SIGPIPE is
-// blocked in this thread for the call, and the one the call raised is taken back before the
-// mask is restored. A thread that blocks SIGPIPE already is left as it is: whatever becomes
-// pending there is its own business. Two extra system calls per sendfile, not per byte.
-ssize_t sendfile_without_sigpipe(int sock, int file, off_t* offset, std::size_t count) {
-  sigset_t pipe;
-  sigset_t old;
-  sigemptyset(&pipe);
-  sigaddset(&pipe, SIGPIPE);
-  if (::pthread_sigmask(SIG_BLOCK, &pipe, &old) != 0) return ::sendfile(sock, file, offset, count);
-  const ssize_t n = ::sendfile(sock, file, offset, count);
-  const int saved = errno;
-  if (!sigismember(&old, SIGPIPE)) {
-    if (n < 0 && saved == EPIPE) {
-      const timespec now{};
-      while (::sigtimedwait(&pipe, nullptr, &now) < 0 && errno == EINTR) {
-      }
-    }
-    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  }
-  errno = saved;
-  return n;
-}
 
 }  // namespace
 
@@ -277,8 +249,8 @@ ssize_t tcp_connection::send_file_part(int file, std::uint64_t offset, std::uint
   auto off = static_cast<off_t>(offset);
   ssize_t n = 0;
   do {
-    n = sendfile_without_sigpipe(sock_.fileno(), file, &off,
-                                 std::min<std::uint64_t>(count, 1U << 30));
+    n = detail::sendfile_without_sigpipe(sock_.fileno(), file, &off,
+                                         std::min<std::uint64_t>(count, 1U << 30));
   } while (n < 0 && errno == EINTR);
   return n;
 }
