@@ -61,7 +61,10 @@ class reactor final : public reactor_time,
   reactor& operator=(const reactor&) = delete;
   ~reactor();
 
-  // Runs until stop(); returns at once if stop() was called before run().
+  // Runs until stop(); returns at once if stop() was called before run(). While it runs,
+  // SIGPIPE is blocked on this thread, so a write or sendfile to a peer that is gone fails
+  // with EPIPE instead of killing the process (Python ignores SIGPIPE for the same reason);
+  // one raised meanwhile is discarded and the mask restored when run() returns.
   void run();
   // Makes run() return after the current iteration (any thread).
   void stop() noexcept;
