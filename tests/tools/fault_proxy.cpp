@@ -428,7 +428,13 @@ class session {
     toward(s).destination_connected(t);
     if (s == side::client) {
       upstream_ = std::make_shared<upstream_factory>(*this);
-      loop_.connect_tcp(options_.target.host, options_.target.port, upstream_, 10s);
+      try {
+        loop_.connect_tcp(options_.target.host, options_.target.port, upstream_, 10s);
+      } catch (const std::system_error& e) {
+        // connect_tcp throws when it cannot even make its socket (out of descriptors): the
+        // same end as a failed connect, so that the client is reset and the session freed.
+        upstream_failed(e.code());
+      }
     }
   }
 
