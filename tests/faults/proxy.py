@@ -67,12 +67,22 @@ def wait_for_prefix(server, prefix):
     return seen[0] if server.wait_for_line(match) else None
 
 
+# Runs argv[2:] with at most argv[1] descriptors (RLIMIT_NOFILE), in place of this process.
+LIMIT_FDS = ('import os, resource, sys; n = int(sys.argv[1]); '
+             'resource.setrlimit(resource.RLIMIT_NOFILE, (n, n)); '
+             'os.execv(sys.argv[2], sys.argv[2:])')
+
+
 class Proxy:
     """fault_proxy in front of 127.0.0.1:target_port with `flags`; .port is where it listens.
-    stop() ends it with SIGTERM and returns its Result (exit status and stderr)."""
+    stop() ends it with SIGTERM and returns its Result (exit status and stderr). With max_fds it
+    runs under that RLIMIT_NOFILE."""
 
-    def __init__(self, tool, target_port, *flags):
-        self.server = common.Server([tool, '--target', '127.0.0.1:%d' % target_port, *flags])
+    def __init__(self, tool, target_port, *flags, max_fds=None):
+        cmd = [tool, '--target', '127.0.0.1:%d' % target_port, *flags]
+        if max_fds is not None:
+            cmd = [sys.executable, '-c', LIMIT_FDS, str(max_fds)] + cmd
+        self.server = common.Server(cmd)
         self.flags = ' '.join(flags)
         self.result = None
         line = wait_for_prefix(self.server, 'listening on ')
@@ -596,6 +606,42 @@ def test_proxy_half_close(check, ctx):
                'got %s, error %r' % (describe(data, payload), error))
 
 
+def fd_count(pid):
+    return len(os.listdir('/proc/%d/fd' % pid))
+
+
+def test_proxy_loop_to_itself(check, ctx):
+    # A proxy whose target is itself: each connection it makes comes back to it as a new client,
+    # until it runs out of descriptors (128 here); then the chain must unwind.
+    for _ in range(5):  # a free port can be taken before the proxy binds it: try another
+        port = common.free_port()
+        try:
+            proxy = Proxy(ctx.tools_proxy, port, '--listen', '127.0.0.1:%d' % port, max_fds=128)
+            break
+        except RuntimeError as e:
+            if 'Address already in use' not in str(e):
+                raise
+    with proxy:
+        pid = proxy.server.proc.pid
+        baseline = fd_count(pid)
+        with connect(proxy.port) as s:
+            data, error = read_to_eof(s)
+        back = common.wait_until(lambda: fd_count(pid) <= baseline, timeout=IO_TIMEOUT)
+        left = fd_count(pid)
+        result = proxy.stop()
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    unexpected = [line for line in lines if not line.startswith('fault_proxy: connect ')]
+    reasons = sorted(set(line.rsplit(': ', 1)[-1] for line in lines))
+    check.true('a proxy whose target is itself (RLIMIT_NOFILE 128): the client sees %s, the '
+               'chain unwinds to %d descriptors (%d before), exit 0; stderr: %d connect '
+               'failures (%s)' % ('EOF' if error is None else type(error).__name__, left,
+                                  baseline, len(lines), '; '.join(reasons)),
+               data == b'' and (error is None or isinstance(error, ConnectionResetError)) and
+               back and result.returncode == 0 and not unexpected,
+               'client got %r, error %r; descriptors %d (before %d); exit %r; unexpected stderr '
+               '%r' % (data, error, left, baseline, result.returncode, unexpected))
+
+
 def vm_kib(pid, field):
     with open('/proc/%d/status' % pid) as f:
         for line in f:
@@ -686,7 +732,8 @@ def main():
             f.write(data)
     tests = [test_echo_models, test_http_downloads, test_http_fragmented_requests,
              test_proxy_delay, test_proxy_exact_faults, test_proxy_half_close,
-             test_proxy_unreachable_target, test_proxy_bounded_memory]
+             test_proxy_unreachable_target, test_proxy_loop_to_itself,
+             test_proxy_bounded_memory]
     try:
         http_server, ctx.http_port = start_http(app, root)
         echo_server, ctx.echo_port = start_echo(app, 'reactor')
