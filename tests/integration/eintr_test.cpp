@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "netkit/http/client.hpp"
 #include "netkit/reactor.hpp"
 #include "netkit/select.hpp"
 #include "netkit/socket.hpp"
@@ -325,5 +326,29 @@ TEST_F(eintr, reactor_run_waits_for_io) {
   loop.remove_reader(a.fileno());
   EXPECT_TRUE(read);
 }
+
+// One layer up: urlopen waits for the answer's head, then for its body, in recv; both waits
+// are interrupted (with the default timeout: none, and with one).
+void urlopen_waits_for_a_slow_server(netkit::timeout_t timeout) {
+  netkit::socket l = listener();
+  const std::string url = "http://127.0.0.1:" + std::to_string(l.getsockname().port()) + "/";
+  std::optional<netkit::socket> conn;
+  std::optional<netkit::http::url_response> r;
+  interrupted([&] { r.emplace(netkit::http::urlopen(url, std::nullopt, timeout)); },
+              [&] {
+                conn.emplace(l.accept().first);
+                conn->recv(4096);
+                conn->sendall("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhe");
+              });
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status(), 200);
+  netkit::bytes body;
+  interrupted([&] { body = r->read(); }, [&] { conn->sendall("llo"); });
+  EXPECT_EQ(body, "hello");
+}
+
+TEST_F(eintr, urlopen_is_retried) { urlopen_waits_for_a_slow_server(std::nullopt); }
+
+TEST_F(eintr, urlopen_with_a_timeout_is_retried) { urlopen_waits_for_a_slow_server(30.0); }
 
 }  // namespace
