@@ -607,31 +607,50 @@ except Exception as e:
 '''
 
 
-def client_faults(app):
+def good_answer(conn, port):
+    conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n' + b'g' * 100000)
+
+
+def client_faults(app, tmp):
     print('== B. netkit get against bad servers', flush=True)
-    tmp = tempfile.mkdtemp(prefix='netkit-get-faults-')
+    # First the good path through FILE.part: the whole body at FILE, nothing else left.
+    good = BadServer(good_answer)
+    try:
+        out = os.path.join(tmp, 'good.bin')
+        r = subprocess.run([app, 'get', 'http://127.0.0.1:%d/' % good.port, '-o', out],
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+        whole = os.path.exists(out) and open(out, 'rb').read() == b'g' * 100000
+        check(r.returncode == 0 and whole and not os.path.exists(out + '.part'),
+              'a good answer: exit 0, FILE whole, no FILE.part (%r)' % r.stderr[-200:])
+    finally:
+        good.close()
     for name, behave, reason in CLIENT_FAULTS:
         bad = BadServer(behave)
         url = 'http://127.0.0.1:%d/loop' % bad.port
         try:
-            for to_file in (False, True):
+            for to_file in (False, True, 'fresh'):
                 out = os.path.join(tmp, 'out.bin')
-                with open(out, 'wb') as f:
-                    f.write(b'an older file')  # what a failed download must not leave as is
+                if to_file == 'fresh':
+                    if os.path.exists(out):
+                        os.unlink(out)
+                else:
+                    with open(out, 'wb') as f:
+                        f.write(b'an older file')  # what a failed download must not replace
                 cmd = [app, 'get', url, '--timeout', '1'] + (['-o', out] if to_file else [])
                 started = time.monotonic()
                 r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, timeout=30)
                 took = time.monotonic() - started
                 err = r.stderr.decode('utf-8', 'replace').strip().splitlines()
-                where = '%s (%s)' % (name, '-o FILE' if to_file else 'stdout')
+                where = '%s (%s)' % (name, {False: 'stdout', True: '-o FILE',
+                                            'fresh': '-o NEWFILE'}[to_file])
                 check(r.returncode != 0, '%s: exit status %d' % (where, r.returncode))
                 line = err[-1] if err else ''
                 check(len(err) == 1 and url in line and reason in line,
                       '%s: one line naming the URL and the reason: %r' % (where, err))
                 if to_file:
                     left = open(out, 'rb').read() if os.path.exists(out) else None
-                    check(left in (None, b'an older file'),
+                    check(left == (None if to_file == 'fresh' else b'an older file'),
                           '%s: FILE is not replaced by a partial download (%s)' % (
                               where, 'absent' if left is None else '%d bytes' % len(left)))
                     check(not os.path.exists(out + '.part'), '%s: no FILE.part left' % where)
@@ -669,7 +688,7 @@ def main():
             for threads in modes:
                 server_faults(args.app, root, threads)
         if not only or only == 'B':
-            client_faults(args.app)
+            client_faults(args.app, root)
     print('%d check(s) failed; %.1f s' % (len(failures), time.monotonic() - started))
     for f in failures:
         print('  FAILED: ' + f)
