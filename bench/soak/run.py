@@ -408,8 +408,17 @@ def plot(csv_path, png_path):
     with open(csv_path) as f:
         rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
     t = [r["t"] for r in rows]
+    # Throughput from the load's own lines (load.jsonl, next to the CSV) when there: they are
+    # timed by the load, while the samples' clock beats against the load's and would alias.
+    load_path = os.path.join(os.path.dirname(csv_path), "load.jsonl")
+    counts = rows
+    if os.path.exists(load_path):
+        with open(load_path) as f:
+            counts = [json.loads(line) for line in f if line.strip()]
+    rate_t = [r["t"] for r in counts]
     rate = lambda key: [0.0] + [  # noqa: E731  per second, from the cumulative counts
-        max(0.0, (b[key] - a[key]) / max(b["t"] - a["t"], 1e-9)) for a, b in zip(rows, rows[1:])]
+        max(0.0, (b[key] - a[key]) / max(b["t"] - a["t"], 1e-9))
+        for a, b in zip(counts, counts[1:])]
     fig, axes = plt.subplots(4, 1, figsize=(10, 11), sharex=True)
     axes[0].plot(t, [r["rss_kib"] / 1024 for r in rows], label="VmRSS")
     axes[0].plot(t, [r["hwm_kib"] / 1024 for r in rows], label="VmHWM", linestyle="--")
@@ -421,16 +430,17 @@ def plot(csv_path, png_path):
     axes[1].set_ylabel("descriptors")
     axes[1].set_ylim(bottom=0)
     axes[1].legend()
-    axes[2].plot(t, rate("requests"), label="HTTP requests/s")
-    axes[2].plot(t, rate("echoes"), label="echoes/s")
+    axes[2].plot(rate_t, rate("requests"), label="HTTP requests/s")
+    axes[2].plot(rate_t, rate("echoes"), label="echoes/s")
     axes[2].set_ylabel("throughput (per second)")
     axes[2].set_ylim(bottom=0)
-    axes[2].legend(loc="upper left")
+    axes[2].legend(loc="lower left")
     bad_axis = axes[2].twinx()  # a trickle: its own scale
-    bad_axis.plot(t, rate("bad"), label="bad requests/s (right)", color="green", linestyle=":")
+    bad_axis.plot(rate_t, rate("bad"), label="bad requests/s (right)", color="green",
+                  linestyle=":")
     bad_axis.set_ylabel("bad requests/s")
     bad_axis.set_ylim(bottom=0)
-    bad_axis.legend(loc="upper right")
+    bad_axis.legend(loc="lower right")
     axes[3].plot(t, [r["errors"] for r in rows], color="red", label="errors (cumulative)")
     axes[3].set_ylabel("errors")
     axes[3].set_ylim(bottom=0, top=max(1.0, max((r["errors"] for r in rows), default=0) * 1.1))
