@@ -257,7 +257,9 @@ enum class churn_mode { none, graceful, midway };
 // One expected HTTP answer, in request order.
 struct expected {
   enum class what { hello, echo, file } w = what::hello;
-  std::string body;  // hello / echo: the exact body
+  const char* status = "200";
+  bool no_body = false;  // HEAD, or a 304: the answer ends with its head
+  std::string body;      // hello / echo: the exact body
   const static_file* file = nullptr;
   // Filled while the answer arrives.
   bool head_done = false;
@@ -726,7 +728,19 @@ class load {
       const bool big = o_.files.size() > 1 && roll >= 95;
       e.w = expected::what::file;
       e.file = big ? &o_.files.back() : &o_.files.front();
-      out += "GET " + e.file->path + " HTTP/1.1\r\nHost: soak\r\n\r\n";
+      const auto variant = rng_.between(0, 9);
+      if (variant == 0) {  // the head only: the file is opened and must be closed all the same
+        e.no_body = true;
+        out += "HEAD " + e.file->path + " HTTP/1.1\r\nHost: soak\r\n\r\n";
+      } else if (variant == 1) {  // not modified since: 304, no body
+        e.status = "304";
+        e.no_body = true;
+        out +=
+            "GET " + e.file->path +
+            " HTTP/1.1\r\nHost: soak\r\nIf-Modified-Since: Thu, 01 Jan 2099 00:00:00 GMT\r\n\r\n";
+      } else {
+        out += "GET " + e.file->path + " HTTP/1.1\r\nHost: soak\r\n\r\n";
+      }
     }
     c.pending.push_back(std::move(e));
   }
@@ -757,7 +771,7 @@ class load {
       fail(slot, "http_bad_status_line");
       return false;
     }
-    if (status_line.substr(9, 3) != "200") {
+    if (status_line.substr(9, 3) != e.status) {
       fail(slot, "http_status_" + std::string(status_line.substr(9, 3)));
       return false;
     }
@@ -788,6 +802,8 @@ class load {
         return false;
       }
     }
+    e.head_done = true;
+    if (e.status[0] == '3') return true;  // a 304 has no body, whatever it declares
     if (!have_length) {
       fail(slot, "http_no_length");
       return false;
@@ -797,8 +813,7 @@ class load {
       fail(slot, "http_length");
       return false;
     }
-    e.head_done = true;
-    e.remaining = length;
+    e.remaining = e.no_body ? 0 : length;  // HEAD: the length of what GET would send
     return true;
   }
 
@@ -806,7 +821,7 @@ class load {
   bool http_answer_done(std::size_t slot) {
     conn& c = *conns_[slot];
     expected& e = c.pending.front();
-    if (e.w == expected::what::file && e.crc != e.file->crc) {
+    if (e.w == expected::what::file && !e.no_body && e.crc != e.file->crc) {
       fail(slot, "http_file_checksum");
       return false;
     }
