@@ -234,7 +234,7 @@ class tcp_connector final : public connector, public io_handler {
   socket_address destination_;
   std::shared_ptr<client_factory> factory_;
   seconds_f timeout_;
-  socket sock_;  // the attempt under way
+  socket sock_ = socket::unopened();  // the attempt under way
   delayed_call attempt_timeout_;
   delayed_call retry_;
   tcp_connection* connection_ = nullptr;

@@ -72,6 +72,9 @@ class socket {
   // Adopts an open descriptor (socket.socket(fileno=fd)); family, type and proto are read from
   // the kernel. The socket owns fd from now on.
   static socket adopt(int fd);
+  // A socket object with no descriptor, as one is after close() (fileno() -1, is_open() false):
+  // for a member that gets its descriptor later. Python's `socket()` always opens one.
+  static socket unopened() noexcept { return socket(-1, AF_INET, SOCK_STREAM, 0); }
 
   socket(socket&& other) noexcept;
   socket& operator=(socket&& other) noexcept;

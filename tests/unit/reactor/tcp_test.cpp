@@ -7,8 +7,11 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -461,6 +464,33 @@ TEST(ReactorTcp, ConnectTcpToAClosedPortFails) {
   loop.run();
   EXPECT_FALSE(g.fired);
   EXPECT_EQ(f->failed, std::errc::connection_refused);
+}
+
+// Out of descriptors, connect_tcp reports the failure through the factory, as every other
+// failure to connect; it used to throw EMFILE from the connector's constructor, which opened
+// (and threw away) a socket of its own before the real attempt (found by tests/faults/proxy.py).
+TEST(ReactorTcp, ConnectTcpWithNoDescriptorLeftFailsThroughTheFactory) {
+  reactor loop;
+  guard g(loop, 10s);
+  netkit::socket reserve(AF_INET, SOCK_STREAM);
+  reserve.bind({"127.0.0.1", 0});
+  auto f = std::make_shared<test_client_factory>();
+  f->loop = &loop;
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
+  rlimit low = old;
+  low.rlim_cur = std::min<rlim_t>(old.rlim_cur, 256);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> fillers;
+  for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) fillers.push_back(fd);
+  const int filled_errno = errno;
+  EXPECT_NO_THROW(loop.connect_tcp("127.0.0.1", reserve.getsockname().port(), f));
+  loop.run();
+  for (const int fd : fillers) ::close(fd);
+  ::setrlimit(RLIMIT_NOFILE, &old);
+  EXPECT_EQ(filled_errno, EMFILE);
+  EXPECT_FALSE(g.fired);
+  EXPECT_EQ(f->failed, std::errc::too_many_files_open);
 }
 
 TEST(ReactorTcp, DestroyingTheReactorLosesEveryConnection) {
