@@ -6,7 +6,7 @@
 
 Part 1, "Hello, World!" over keep-alive: every server answers GET / with the 13 bytes
 "Hello, World!" as text/plain. For each connection count (--connections, default 16 and 256)
-and pipelining depth (--pipeline, default 1: plain keep-alive; 16 has wrk write 16 requests at
+and pipelining depth (--pipeline, default 1 and 16; 1: plain keep-alive; 16: wrk writes 16 requests at
 once on each connection, which takes the load generator's cost per request down so that the
 servers, not wrk, become the limit),
 each server in turn (the order rotates from cell to cell and round to round) is started pinned
@@ -325,10 +325,15 @@ def hello(args):
         for rnd in range(args.rounds):
             for s in rotated(servers, index + rnd):
                 runs[s].append(measure_quiet(args, s, "/", connections, HELLO, depth))
+        seen = [dict(server=s, round=i, **failures_of(r))
+                for s in servers for i, r in enumerate(runs[s]) if failures_of(r)]
         cell = {"connections": connections, "pipeline": depth,
                 "servers": {s: median_run(runs[s]) for s in servers},
-                "failures": [dict(server=s, round=i, **failures_of(r))
-                             for s in servers for i, r in enumerate(runs[s]) if failures_of(r)]}
+                # cpp-httplib does not answer pipelined requests (a few per connection, then
+                # wrk's reads fail): measured and shown, not a failure of the run.
+                "failures": [f for f in seen if not (depth > 1 and f["server"] == "httplib")],
+                "expected_failures": [f for f in seen
+                                      if depth > 1 and f["server"] == "httplib"]}
         base = cell["servers"].get("raw", {}).get("requests_per_s")
         for r in cell["servers"].values():
             r["ratio_to_raw"] = r["requests_per_s"] / base if base else None
@@ -745,6 +750,11 @@ def markdown(results):
     lines += ["", "wrk socket errors and error responses: " +
               ("0 in every measurement." if not failures else
                "NOT zero: " + "; ".join(json.dumps(f) for f in failures))]
+    expected = [f for c in results["hello"] for f in c.get("expected_failures", [])]
+    if expected:
+        lines += ["", "cpp-httplib does not answer pipelined requests: wrk's read errors against "
+                      "it in the pipelined cells (not counted as failures of the run): " +
+                  "; ".join(json.dumps(f) for f in expected)]
     return "\n".join(lines) + "\n"
 
 
@@ -793,7 +803,7 @@ def main():
     p.add_argument("--servers", default=",".join(SERVERS),
                    help="comma-separated subset of " + ",".join(SERVERS))
     p.add_argument("--connections", default="16,256", help="wrk's -c for the hello part")
-    p.add_argument("--pipeline", default="1",
+    p.add_argument("--pipeline", default="1,16",
                    help="requests per write on each connection for the hello part, a list "
                         "(1: plain keep-alive; 16: wrk pipelines 16, as in TechEmpower's "
                         "plaintext test)")
@@ -895,6 +905,10 @@ def main():
         f.write(text)
     log(f"done in {results['seconds']} s: {args.out}/results.{{json,md}}")
     print(text)
+    expected = [f for part in results["hello"] for f in part.get("expected_failures", [])]
+    if expected:
+        log("expected: cpp-httplib does not answer pipelined requests (wrk read errors): " +
+            "; ".join(json.dumps(f) for f in expected))
     if results["failures"]:
         log("FAILED: wrk saw socket errors or error responses: " +
             "; ".join(json.dumps(f) for f in results["failures"]))
