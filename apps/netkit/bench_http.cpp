@@ -17,6 +17,7 @@
 #include <array>
 #include <bit>
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <iostream>
 #include <memory>
@@ -348,8 +349,8 @@ int run_http(const http_load_options& o) {
   } else {
     std::cout << "http " << o.url << " (" << to.to_string() << "): " << load.connected()
               << " connections, pipeline " << o.pipeline << ", " << r.elapsed << " s\n"
-              << r.responses << " responses, " << rate << " responses/s, " << mib
-              << " MiB/s received\n"
+              << r.responses << " responses, " << std::llround(rate) << " responses/s, "
+              << std::round(mib * 10) / 10 << " MiB/s received\n"
               << "status 2xx " << r.status_2xx << ", other " << r.status_other << "\n"
               << "latency p50 " << lat.percentile(0.50) << " us, p90 " << lat.percentile(0.90)
               << " us, p99 " << lat.percentile(0.99) << " us, max " << lat.max() << " us\n"

@@ -50,7 +50,11 @@ double load_loop::run(const socket_address& to) {
                                            : limits_.duration + 30.0;
   const clock::time_point hard_deadline = clock::now() + seconds(limit);
   connect_all();
-  if (connected_ == 0) throw std::runtime_error("no connection could be established");
+  if (connected_ == 0)
+    throw std::runtime_error("no connection to " + to_.to_string() + " could be established" +
+                             (connect_errno_ != 0
+                                  ? ": " + std::system_category().message(connect_errno_)
+                                  : std::string()));
 
   const clock::time_point began = clock::now();
   const clock::time_point end = limits_.counted ? hard_deadline : began + seconds(limits_.duration);
@@ -122,15 +126,20 @@ void load_loop::open(std::size_t i) {
   ev.data.u32 = static_cast<std::uint32_t>(i);
   ::epoll_ctl(ep_, EPOLL_CTL_ADD, fd, &ev);
   // A Unix socket whose backlog is full says EAGAIN: finish_connect retries it.
-  if (::connect(fd, to_.data(), to_.size()) != 0 && errno != EINPROGRESS && errno != EAGAIN)
+  if (::connect(fd, to_.data(), to_.size()) != 0 && errno != EINPROGRESS && errno != EAGAIN) {
+    connect_errno_ = errno;
     fail(i);
+  }
 }
 
 void load_loop::finish_connect(std::size_t i) {
   connection& c = conns_[i];
   if (to_.family() == AF_UNIX) {
     if (::connect(c.fd, to_.data(), to_.size()) != 0 && errno != EISCONN) {
-      if (errno != EAGAIN && errno != EINPROGRESS && errno != EALREADY) fail(i);
+      if (errno != EAGAIN && errno != EINPROGRESS && errno != EALREADY) {
+        connect_errno_ = errno;
+        fail(i);
+      }
       return;  // still waiting for room in the backlog
     }
   } else {
@@ -138,6 +147,7 @@ void load_loop::finish_connect(std::size_t i) {
     socklen_t len = sizeof err;
     ::getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0) {
+      connect_errno_ = err;
       fail(i);
       return;
     }

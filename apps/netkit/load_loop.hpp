@@ -97,6 +97,7 @@ class load_loop {
   long long busy_ = 0;
   long long errors_ = 0;
   long long reconnects_ = 0;
+  int connect_errno_ = 0;  // the last connect's failure, for the message when none succeeded
   clock::time_point now_;
 };
 

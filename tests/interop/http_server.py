@@ -779,7 +779,8 @@ def test_bench_http(check, app, examples, tmp):
         dead = unused.getsockname()[1]
     r = _common.run([app, 'bench', 'http', 'http://127.0.0.1:%d/' % dead, '-n', '1'], timeout=20)
     check.true('bench http: nothing listening: exit 1 with a message',
-               r.returncode == 1 and 'no connection' in r.stderr, r.stdout + r.stderr)
+               r.returncode == 1 and 'no connection to 127.0.0.1:%d' % dead in r.stderr,
+               r.stdout + r.stderr)
     r = _common.run([app, 'bench', 'http', 'https://127.0.0.1/', '-n', '1'], timeout=20)
     check.true('bench http: an https URL is a usage error (exit 2)', r.returncode == 2,
                r.stdout + r.stderr)
