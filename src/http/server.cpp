@@ -468,6 +468,7 @@ class http_connection final : public protocol {
   void finish() {
     closing_ = true;
     transport().write_eof();
+    last_queued_ = transport().buffered();
     arm_timer(linger_time);
   }
 
@@ -496,12 +497,18 @@ class http_connection final : public protocol {
   void on_timer() {
     if (closing_) {
       // Lingered long enough. What the kernel still holds for the client goes out after a
-      // plain close (the FIN is queued behind it already); only output still queued here, for a
-      // client that has stopped reading, is dropped, with a reset.
-      if (transport().buffered() == 0)
+      // plain close (the FIN is queued behind it already). Output still queued here keeps going
+      // while the client takes it, however slowly (a large file to an HTTP/1.0 client); only a
+      // client that took nothing for a whole linger_time is dropped, with a reset.
+      const std::size_t queued = transport().buffered();
+      if (queued == 0) {
         transport().lose_connection();
-      else
+      } else if (queued != last_queued_) {
+        last_queued_ = queued;
+        arm_timer(linger_time);
+      } else {
         transport().abort_connection();
+      }
       return;
     }
     const server_options& opt = st_->options;
