@@ -5,6 +5,10 @@
 #   ./build.sh fuzz [SECONDS] build the libFuzzer targets with clang and run each for SECONDS
 #   ./build.sh bench [ARGS]   build (release) and run the echo benchmark (bench/echo/run.py ARGS)
 #   ./build.sh bench-http [ARGS] build (release) and run the HTTP benchmark (bench/http/run.py ARGS)
+#   ./build.sh reliability   issue 8's battery, bounded (docs/reliability.md): the suite with its
+#                            fault tests under ASan+UBSan and under TSan, valgrind on the
+#                            examples, a 30 s soak, every fuzz target for 15 s
+#   ./build.sh soak [ARGS]   build (release) and run the soak (bench/soak/run.py ARGS)
 # Missing Debian packages are installed first (apt-get, only those that are missing).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -67,8 +71,25 @@ case "$cmd" in
     ensure_packages clang libclang-rt-14-dev
     exec fuzz/run.sh "${2:-20}"
     ;;
+  soak)
+    shift
+    ensure_packages python3-matplotlib
+    configure_and_build release --target bench_soak
+    exec python3 bench/soak/run.py --build build/release "$@"
+    ;;
+  reliability)
+    # Every step is bounded; the first failure stops the run (set -e). Timings: docs/reliability.md.
+    ensure_packages python3-twisted curl wrk nginx valgrind python3-matplotlib clang libclang-rt-14-dev
+    ./build.sh test asan
+    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build.sh test tsan
+    configure_and_build release --target netkit_app bench_soak
+    python3 tests/tools/valgrind_examples.py --examples build/release/examples \
+      --seeds ../shared/seeds/py --app build/release/apps/netkit/netkit
+    python3 bench/soak/run.py --build build/release --duration 30 --out build/release/soak
+    fuzz/run.sh 15
+    ;;
   *)
-    sed -n '2,8p' "$0" >&2
+    sed -n '2,12p' "$0" >&2
     exit 2
     ;;
 esac
