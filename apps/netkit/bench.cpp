@@ -70,7 +70,6 @@ class pingpong : public load_loop {
       : load_loop(static_cast<std::size_t>(o.connections), limits_of(o)),
         o_(o),
         message_(o.size, 'x'),
-        scratch_(64 * 1024),
         progress_(static_cast<std::size_t>(o.connections)) {}
 
   long long messages() const noexcept { return messages_; }
@@ -103,51 +102,29 @@ class pingpong : public load_loop {
 
   void send_more(std::size_t i) {
     progress& p = progress_[i];
-    while (p.sent < message_.size()) {
-      const ssize_t n =
-          ::send(fd(i), message_.data() + p.sent, message_.size() - p.sent, MSG_NOSIGNAL);
-      if (n > 0) {
-        p.sent += static_cast<std::size_t>(n);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else if (n < 0 && errno == EAGAIN) {
-        return;  // the EPOLLOUT edge resumes
-      } else {
-        fail(i);
-        return;
-      }
-    }
+    send_rest(i, message_.data(), message_.size(), p.sent);
   }
 
   void receive(std::size_t i) {
     progress& p = progress_[i];
-    for (;;) {
-      const ssize_t n = ::recv(fd(i), scratch_.data(), scratch_.size(), 0);
-      if (n > 0) {
-        p.received += static_cast<std::size_t>(n);
-        if (p.received > p.sent) {  // more came back than was sent: not an echo
-          fail(i);
-          return;
-        }
-        if (p.received == message_.size()) {
-          ++messages_;
-          end(i);
-          start(i);
-          if (fd(i) < 0) return;
-        }
-        if (static_cast<std::size_t>(n) < scratch_.size()) return;  // drained for now
-        continue;
+    const read_end how = read_all(i, [&](std::string_view got) {
+      p.received += got.size();
+      if (p.received > p.sent) {  // more came back than was sent: not an echo
+        fail(i);
+        return false;
       }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) return;
-      fail(i);  // closed by the server, or an error
-      return;
-    }
+      if (p.received == message_.size()) {
+        ++messages_;
+        end(i);
+        start(i);
+      }
+      return fd(i) >= 0;
+    });
+    if (how == read_end::closed) fail(i);  // closed by the server
   }
 
   const echo_options& o_;
   const std::string message_;
-  std::vector<char> scratch_;
   std::vector<progress> progress_;
   long long issued_ = 0;
   long long messages_ = 0;

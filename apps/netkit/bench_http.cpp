@@ -109,7 +109,6 @@ class http_load : public load_loop {
                   {o.duration, o.requests > 0, o.timeout, o.connect_timeout}),
         o_(o),
         request_size_(request.size()),
-        scratch_(64 * 1024),
         conns_(static_cast<std::size_t>(o.connections)),
         r_(result) {
     for (int k = 0; k < o.pipeline; ++k) batch_ += request;
@@ -156,40 +155,15 @@ class http_load : public load_loop {
 
   void send_more(std::size_t i) {
     state& s = conns_[i];
-    while (s.sent < s.to_send) {
-      const ssize_t n = ::send(fd(i), batch_.data() + s.sent, s.to_send - s.sent, MSG_NOSIGNAL);
-      if (n > 0) {
-        s.sent += static_cast<std::size_t>(n);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else if (n < 0 && errno == EAGAIN) {
-        return;  // the EPOLLOUT edge resumes
-      } else {
-        fail(i);
-        return;
-      }
-    }
+    send_rest(i, batch_.data(), s.to_send, s.sent);
   }
 
   void receive(std::size_t i) {
-    const int my_fd = fd(i);
-    for (;;) {
-      const ssize_t n = ::recv(my_fd, scratch_.data(), scratch_.size(), 0);
-      if (n > 0) {
-        r_.bytes += static_cast<std::uint64_t>(n);
-        if (!consume(i, std::string_view(scratch_.data(), static_cast<std::size_t>(n)))) return;
-        if (static_cast<std::size_t>(n) < scratch_.size()) return;  // drained for now
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) return;
-      if (n < 0) {
-        fail(i);
-        return;
-      }
-      closed(i);
-      return;
-    }
+    const read_end how = read_all(i, [&](std::string_view got) {
+      r_.bytes += got.size();
+      return consume(i, got);
+    });
+    if (how == read_end::closed) closed(i);
   }
 
   // The server closed the connection.
@@ -282,7 +256,6 @@ class http_load : public load_loop {
   const http_load_options& o_;
   std::string batch_;
   std::size_t request_size_;
-  std::vector<char> scratch_;
   std::vector<state> conns_;
   http_result& r_;
   http::parser_limits limits_{};

@@ -100,6 +100,22 @@ void load_loop::fail(std::size_t i) noexcept {
   c.fd = -1;
 }
 
+void load_loop::send_rest(std::size_t i, const char* data, std::size_t size, std::size_t& sent) {
+  while (sent < size) {
+    const ssize_t n = ::send(conns_[i].fd, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && errno == EAGAIN) {
+      return;
+    } else {
+      fail(i);
+      return;
+    }
+  }
+}
+
 void load_loop::reopen(std::size_t i) {
   connection& c = conns_[i];
   ::close(c.fd);

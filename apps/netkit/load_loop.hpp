@@ -19,10 +19,13 @@
 
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "netkit/socket.hpp"
@@ -72,6 +75,33 @@ class load_loop {
   // Closes connection i and opens it again (a server that ends keep-alive connections);
   // start(i) runs once it is open. Failing to reconnect counts as an error.
   void reopen(std::size_t i);
+  // Sends data[sent, size) on connection i until all is sent or the socket is full (its
+  // EPOLLOUT edge calls ready() again); a send error fails the connection.
+  void send_rest(std::size_t i, const char* data, std::size_t size, std::size_t& sent);
+
+  enum class read_end { drained, stopped, closed };
+  // Reads what connection i holds, 64 KiB at a time into one shared buffer, handing each read
+  // to got(std::string_view), which returns false to stop. drained: nothing more for now;
+  // stopped: got said stop, or a read error failed the connection; closed: the peer's FIN
+  // (the caller decides what that means).
+  template <class Got>
+  read_end read_all(std::size_t i, Got&& got) {
+    for (;;) {
+      const ssize_t n = ::recv(conns_[i].fd, scratch_.data(), scratch_.size(), 0);
+      if (n > 0) {
+        if (!got(std::string_view(scratch_.data(), static_cast<std::size_t>(n))))
+          return read_end::stopped;
+        if (static_cast<std::size_t>(n) < scratch_.size()) return read_end::drained;
+        continue;
+      }
+      if (n == 0) return read_end::closed;
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) return read_end::drained;
+      fail(i);
+      return read_end::stopped;
+    }
+  }
+
   // The time of the last epoll_wait's return: cheap, and precise enough for latencies.
   clock::time_point now() const noexcept { return now_; }
 
@@ -89,6 +119,7 @@ class load_loop {
 
   std::vector<connection> conns_;
   std::vector<epoll_event> events_;
+  std::vector<char> scratch_ = std::vector<char>(64 * 1024);
   load_limits limits_;
   socket_address to_;
   int ep_ = -1;
