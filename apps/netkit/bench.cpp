@@ -90,22 +90,14 @@ class pingpong : public load_loop {
     send_more(i);
   }
 
-  void ready(std::size_t i, std::uint32_t events) override {
-    if (!busy(i)) return;
-    if (events & EPOLLERR) {
-      fail(i);
-      return;
-    }
-    if ((events & EPOLLOUT) && progress_[i].sent < message_.size()) send_more(i);
-    if (fd(i) >= 0 && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))) receive(i);
-  }
+  void writable(std::size_t i) override { send_more(i); }
 
   void send_more(std::size_t i) {
     progress& p = progress_[i];
     send_rest(i, message_.data(), message_.size(), p.sent);
   }
 
-  void receive(std::size_t i) {
+  void readable(std::size_t i) override {
     progress& p = progress_[i];
     const read_end how = read_all(i, [&](std::string_view got) {
       p.received += got.size();

@@ -143,22 +143,14 @@ class http_load : public load_loop {
     send_more(i);
   }
 
-  void ready(std::size_t i, std::uint32_t events) override {
-    if (!busy(i)) return;
-    if (events & EPOLLERR) {
-      fail(i);
-      return;
-    }
-    if ((events & EPOLLOUT) && conns_[i].sent < conns_[i].to_send) send_more(i);
-    if (fd(i) >= 0 && busy(i) && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))) receive(i);
-  }
+  void writable(std::size_t i) override { send_more(i); }
 
   void send_more(std::size_t i) {
     state& s = conns_[i];
     send_rest(i, batch_.data(), s.to_send, s.sent);
   }
 
-  void receive(std::size_t i) {
+  void readable(std::size_t i) override {
     const read_end how = read_all(i, [&](std::string_view got) {
       r_.bytes += got.size();
       return consume(i, got);

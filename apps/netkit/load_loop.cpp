@@ -70,12 +70,23 @@ double load_loop::run(const socket_address& to) {
       if (conns_[i].connecting) {
         finish_connect(i);
       } else {
-        ready(i, ev.events);
+        dispatch(i, ev.events);
       }
     }
   }
   if (limits_.counted && busy_ > 0) throw std::runtime_error("timed out");
   return std::chrono::duration<double>(clock::now() - began).count();
+}
+
+void load_loop::dispatch(std::size_t i, std::uint32_t events) {
+  if (!conns_[i].busy) return;
+  if (events & EPOLLERR) {
+    fail(i);
+    return;
+  }
+  if (events & EPOLLOUT) writable(i);
+  if (conns_[i].fd >= 0 && conns_[i].busy && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
+    readable(i);
 }
 
 void load_loop::begin(std::size_t i) noexcept {

@@ -4,7 +4,8 @@
 //
 //   struct my_load : load_loop {
 //     void start(std::size_t i) override { begin(i); send_first_request(i); }
-//     void ready(std::size_t i, std::uint32_t events) override { ...; end(i); start(i); }
+//     void writable(std::size_t i) override { send_rest(i, ...); }
+//     void readable(std::size_t i) override { read_all(i, ...); ...; end(i); start(i); }
 //   };
 //   my_load load(connections, limits);  double seconds = load.run(address);
 //
@@ -63,8 +64,10 @@ class load_loop {
 
   // Connection i is open: begin its first exchange (or do nothing, to leave it idle).
   virtual void start(std::size_t i) = 0;
-  // Readiness on connection i (EPOLLIN, EPOLLOUT, ...), once it is open.
-  virtual void ready(std::size_t i, std::uint32_t events) = 0;
+  // Connection i, open and busy, can take more bytes (its EPOLLOUT edge).
+  virtual void writable(std::size_t i) = 0;
+  // Connection i, open and busy, has bytes or its peer's FIN to read.
+  virtual void readable(std::size_t i) = 0;
 
   int fd(std::size_t i) const noexcept { return conns_[i].fd; }
   bool busy(std::size_t i) const noexcept { return conns_[i].busy; }
@@ -115,6 +118,7 @@ class load_loop {
   void open(std::size_t i);
   void connect_all();
   void finish_connect(std::size_t i);
+  void dispatch(std::size_t i, std::uint32_t events);
   int wait(clock::time_point until);
 
   std::vector<connection> conns_;
