@@ -81,8 +81,8 @@ case "$cmd" in
     # Every step is bounded; the first failure stops the run (set -e). Timings: docs/reliability.md.
     ensure_packages python3-twisted curl wrk nginx valgrind python3-matplotlib clang libclang-rt-14-dev
     ./build.sh test asan
-    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build.sh test tsan
-    configure_and_build release --target netkit_app bench_soak
+    ./build.sh test tsan
+    configure_and_build release  # all of it: the examples for valgrind, the soak's programs
     python3 tests/tools/valgrind_examples.py --examples build/release/examples \
       --seeds ../shared/seeds/py --app build/release/apps/netkit/netkit
     python3 bench/soak/run.py --build build/release --duration 30 --out build/release/soak
