@@ -175,21 +175,10 @@ command add_bench(CLI::App& app) {
   echo->add_option("--size,-s", o->size, "bytes per message")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
-  auto* duration = echo->add_option("--duration,-d", o->duration, "seconds to run (default 5)")
-                       ->check(CLI::PositiveNumber);
-  auto* messages =
-      echo->add_option("--messages,-m", o->messages, "stop after this many messages in all instead")
-          ->check(CLI::Range(1LL, 1LL << 50));
-  duration->excludes(messages);
+  add_run_options(*echo, o->duration, o->messages, "--messages,-m",
+                  "stop after this many messages in all instead", o->json, o->timeout,
+                  o->connect_timeout);
   unix_opt->excludes(port);
-  echo->add_flag("--json", o->json, "one JSON object instead of text");
-  echo->add_option("--timeout", o->timeout,
-                   "give up after this many seconds (default: duration + 30, or 600 with "
-                   "--messages)")
-      ->check(CLI::PositiveNumber);
-  echo->add_option("--connect-timeout", o->connect_timeout, "seconds to open every connection")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
 
   const command http = add_bench_http(*sub);
 

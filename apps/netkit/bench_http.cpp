@@ -336,24 +336,13 @@ command add_bench_http(CLI::App& bench) {
   http->add_option("--connections,-c", o->connections, "concurrent connections")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
-  auto* duration = http->add_option("--duration,-d", o->duration, "seconds to run (default 5)")
-                       ->check(CLI::PositiveNumber);
-  auto* requests =
-      http->add_option("--requests,-n", o->requests, "stop after this many responses instead")
-          ->check(CLI::Range(1LL, 1LL << 50));
-  duration->excludes(requests);
+  add_run_options(*http, o->duration, o->requests, "--requests,-n",
+                  "stop after this many responses instead", o->json, o->timeout,
+                  o->connect_timeout);
   http->add_option("--pipeline,-P", o->pipeline, "requests written at once on each connection")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
   http->add_option("--header,-H", o->headers, "an extra request header, 'Name: value'");
-  http->add_flag("--json", o->json, "one JSON object instead of text");
-  http->add_option("--timeout", o->timeout,
-                   "give up after this many seconds (default: duration + 30, or 600 with "
-                   "--requests)")
-      ->check(CLI::PositiveNumber);
-  http->add_option("--connect-timeout", o->connect_timeout, "seconds to open every connection")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
   http->footer(
       "Exit status 0 when every response was a 2xx and no connection failed, else 1.\n"
       "A counted run (--requests) issues exactly N requests; a timed one runs --duration s.");

@@ -14,6 +14,23 @@
 
 namespace netkit::app {
 
+void add_run_options(CLI::App& cmd, double& duration, long long& count, const char* count_flags,
+                     const char* count_help, bool& json, double& timeout, double& connect_timeout) {
+  auto* d = cmd.add_option("--duration,-d", duration, "seconds to run (default 5)")
+                ->check(CLI::PositiveNumber);
+  auto* n = cmd.add_option(count_flags, count, count_help)->check(CLI::Range(1LL, 1LL << 50));
+  d->excludes(n);
+  cmd.add_flag("--json", json, "one JSON object instead of text");
+  cmd.add_option("--timeout", timeout,
+                 std::string("give up after this many seconds (default: duration + 30, or 600 "
+                             "with ") +
+                     std::string(count_flags).substr(0, std::string(count_flags).find(',')) + ")")
+      ->check(CLI::PositiveNumber);
+  cmd.add_option("--connect-timeout", connect_timeout, "seconds to open every connection")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+}
+
 void raise_fd_limit(rlim_t wanted) {
   rlimit lim{};
   if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= wanted) return;

@@ -22,6 +22,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
@@ -32,6 +33,11 @@
 #include "netkit/socket.hpp"
 
 namespace netkit::app {
+
+// The options every load generator takes: --duration S or COUNT_FLAGS N (one or the other),
+// --json, --timeout and --connect-timeout.
+void add_run_options(CLI::App& cmd, double& duration, long long& count, const char* count_flags,
+                     const char* count_help, bool& json, double& timeout, double& connect_timeout);
 
 // Lets this process hold `wanted` descriptors, up to the hard limit.
 void raise_fd_limit(rlim_t wanted);
